@@ -1,0 +1,642 @@
+//! The event model: what every format turns a log record into.
+//!
+//! An [`Event`] borrows from the record text it was parsed from (`'a`), so
+//! parsing a line allocates only where a value had to be rebuilt (an escaped
+//! JSON string, a message joined from pieces). Everything downstream — the
+//! index, the analysis, the exports — consumes this one shape.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Severity, normalized across formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Finest-grained tracing.
+    Trace,
+    /// Debugging detail.
+    Debug,
+    /// Normal operation.
+    Info,
+    /// Normal but significant (syslog notice, PostgreSQL NOTICE).
+    Notice,
+    /// Something unexpected that did not fail.
+    Warn,
+    /// A failure of one operation.
+    Error,
+    /// A failure of the process or the session (FATAL, PANIC, CRITICAL, emerg…).
+    Fatal,
+    /// No level could be read, or the record could not be parsed.
+    #[default]
+    Unknown,
+}
+
+impl Level {
+    /// Every level, from the least to the most severe, then `Unknown`.
+    pub const ALL: [Level; 8] = [
+        Level::Trace,
+        Level::Debug,
+        Level::Info,
+        Level::Notice,
+        Level::Warn,
+        Level::Error,
+        Level::Fatal,
+        Level::Unknown,
+    ];
+
+    /// The lower-case name used in the index and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Trace => "trace",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Notice => "notice",
+            Level::Warn => "warn",
+            Level::Error => "error",
+            Level::Fatal => "fatal",
+            Level::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a level word as the many formats write it (`WARN`, `warning`,
+    /// `E`, `err`, `CRITICAL`, `PANIC`, syslog's `emerg`…), case-insensitively.
+    /// Returns `None` for a word that is not a level.
+    pub fn from_word(word: &str) -> Option<Level> {
+        let w = word.trim();
+        if w.is_empty() || w.len() > 11 {
+            return None;
+        }
+        let mut buf = [0u8; 11];
+        for (d, s) in buf.iter_mut().zip(w.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        let lower = &buf[..w.len()];
+        Some(match lower {
+            b"trace" | b"trc" | b"finest" | b"finer" | b"verbose" | b"t" | b"v" => Level::Trace,
+            b"debug" | b"dbg" | b"debug1" | b"debug2" | b"debug3" | b"debug4" | b"debug5"
+            | b"fine" | b"d" | b"config" => Level::Debug,
+            b"info" | b"inf" | b"information" | b"informational" | b"log" | b"i" | b"note" => {
+                Level::Info
+            }
+            b"notice" | b"n" | b"statement" => Level::Notice,
+            b"warn" | b"warning" | b"wrn" | b"w" => Level::Warn,
+            b"error" | b"err" | b"e" | b"severe" | b"eror" => Level::Error,
+            b"fatal" | b"panic" | b"critical" | b"crit" | b"alert" | b"emerg" | b"emergency"
+            | b"f" | b"c" | b"dpanic" | b"ftl" => Level::Fatal,
+            _ => return None,
+        })
+    }
+
+    /// Maps a syslog severity (0 = emerg … 7 = debug).
+    pub fn from_syslog_severity(severity: u8) -> Level {
+        match severity {
+            0..=2 => Level::Fatal,
+            3 => Level::Error,
+            4 => Level::Warn,
+            5 => Level::Notice,
+            6 => Level::Info,
+            _ => Level::Debug,
+        }
+    }
+
+    /// Maps a pino/bunyan numeric level (10 trace, 20 debug, 30 info, 40 warn,
+    /// 50 error, 60 fatal).
+    pub fn from_pino(n: i64) -> Level {
+        match n {
+            i64::MIN..=14 => Level::Trace,
+            15..=24 => Level::Debug,
+            25..=34 => Level::Info,
+            35..=44 => Level::Warn,
+            45..=54 => Level::Error,
+            _ => Level::Fatal,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("unknown") {
+            return Ok(Level::Unknown);
+        }
+        Level::from_word(s).ok_or_else(|| format!("unknown level `{s}`"))
+    }
+}
+
+/// Which tier of the stack a source belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Load balancers, reverse proxies, web servers (nginx, HAProxy, ALB, Apache).
+    LoadBalancer,
+    /// Application logs.
+    App,
+    /// Database servers.
+    Database,
+    /// Operating-system and other infrastructure logs (syslog).
+    System,
+}
+
+impl Kind {
+    /// The name used in the index, the CLI and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::LoadBalancer => "load-balancer",
+            Kind::App => "app",
+            Kind::Database => "database",
+            Kind::System => "system",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "load-balancer" | "lb" | "loadbalancer" | "load_balancer" | "web" | "proxy" => {
+                Ok(Kind::LoadBalancer)
+            }
+            "app" | "application" => Ok(Kind::App),
+            "database" | "db" => Ok(Kind::Database),
+            "system" | "sys" | "os" => Ok(Kind::System),
+            _ => Err(format!(
+                "unknown kind `{s}` (expected load-balancer, app, database or system)"
+            )),
+        }
+    }
+}
+
+/// How a timestamp was turned into UTC, when that took a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize)]
+pub struct TimeFlags(u8);
+
+impl TimeFlags {
+    /// The text had no zone or offset: it was read in the configured zone.
+    pub const ZONE_ASSUMED: TimeFlags = TimeFlags(1);
+    /// The local time fell in a DST overlap (it happened twice); the earlier was taken.
+    pub const DST_AMBIGUOUS: TimeFlags = TimeFlags(2);
+    /// The local time fell in a DST gap (it never happened); it was moved forward.
+    pub const DST_GAP: TimeFlags = TimeFlags(4);
+    /// The text had no year (or a two-digit one): the year was inferred.
+    pub const YEAR_INFERRED: TimeFlags = TimeFlags(8);
+    /// The record had no timestamp of its own: it was given its predecessor's.
+    pub const INHERITED: TimeFlags = TimeFlags(16);
+    /// The zone abbreviation in the text was not recognized: the configured zone was used.
+    pub const ZONE_UNRECOGNIZED: TimeFlags = TimeFlags(32);
+
+    /// No flag.
+    pub const fn empty() -> TimeFlags {
+        TimeFlags(0)
+    }
+    /// Whether every flag of `other` is set.
+    pub const fn contains(self, other: TimeFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+    /// Whether no flag is set.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The raw bits, for storage.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+    /// Rebuilds flags from [`TimeFlags::bits`].
+    pub const fn from_bits(bits: u8) -> TimeFlags {
+        TimeFlags(bits)
+    }
+    /// The names of the set flags, for display.
+    pub fn names(self) -> Vec<&'static str> {
+        let all = [
+            (Self::ZONE_ASSUMED, "zone-assumed"),
+            (Self::DST_AMBIGUOUS, "dst-ambiguous"),
+            (Self::DST_GAP, "dst-gap"),
+            (Self::YEAR_INFERRED, "year-inferred"),
+            (Self::INHERITED, "inherited"),
+            (Self::ZONE_UNRECOGNIZED, "zone-unrecognized"),
+        ];
+        all.iter()
+            .filter(|(f, _)| self.contains(*f))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for TimeFlags {
+    type Output = TimeFlags;
+    fn bitor(self, rhs: TimeFlags) -> TimeFlags {
+        TimeFlags(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for TimeFlags {
+    fn bitor_assign(&mut self, rhs: TimeFlags) {
+        self.0 |= rhs.0;
+    }
+}
+
+/// A point in time, normalized to UTC, with the text it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timestamp<'a> {
+    /// The instant in UTC (nanosecond precision where the text had it).
+    pub utc: DateTime<Utc>,
+    /// The timestamp exactly as written in the record.
+    pub text: &'a str,
+    /// What had to be assumed to get `utc`.
+    pub flags: TimeFlags,
+}
+
+/// Where a record came from: enough to find it again and to quote it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance<'a> {
+    /// The file (or `-` for standard input), as named by the caller.
+    pub file: Option<Arc<str>>,
+    /// 1-based number of the record's first line in the file.
+    pub line: u64,
+    /// Byte offset of the record's first byte in the (decompressed) file.
+    pub offset: u64,
+    /// How many lines the record spans (1 + continuation lines).
+    pub lines: u32,
+    /// The record text as read (continuation lines joined with `\n`).
+    pub raw: &'a str,
+    /// A line of the record was longer than the limit and was cut.
+    pub truncated: bool,
+    /// The record was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+}
+
+/// Typed fields that formats fill when they know them. Every field is optional.
+///
+/// Durations are in seconds whatever unit the log wrote (`rt=0.012`,
+/// `duration_ms=12.2`, `Query_time: 1.5`, HAProxy's milliseconds) so that
+/// signals can compare sources.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields<'a> {
+    /// HTTP status code.
+    pub status: Option<u16>,
+    /// Request duration in seconds (total time seen by this tier).
+    pub duration: Option<f64>,
+    /// Time the upstream/backend took, in seconds.
+    pub upstream_duration: Option<f64>,
+    /// Response size in bytes.
+    pub bytes: Option<u64>,
+    /// Client address as seen by this tier (for an LB behind another proxy,
+    /// the first `X-Forwarded-For` address when logged).
+    pub client: Option<Cow<'a, str>>,
+    /// The address of the peer that connected (remote_addr), when it differs from `client`.
+    pub peer: Option<Cow<'a, str>>,
+    /// HTTP method.
+    pub method: Option<Cow<'a, str>>,
+    /// Request path, with its query string.
+    pub path: Option<Cow<'a, str>>,
+    /// HTTP user agent.
+    pub user_agent: Option<Cow<'a, str>>,
+    /// Request or correlation id.
+    pub request_id: Option<Cow<'a, str>>,
+    /// Upstream / backend server the request went to.
+    pub upstream: Option<Cow<'a, str>>,
+    /// Process id.
+    pub pid: Option<u32>,
+    /// Thread, connection or session id within the process (MySQL thread id,
+    /// PostgreSQL session id `%c`, Java thread name).
+    pub session: Option<Cow<'a, str>>,
+    /// Logger, component or program name (`shop.api`, `sshd`, `haproxy`).
+    pub logger: Option<Cow<'a, str>>,
+    /// Host that wrote the record (syslog hostname, PostgreSQL `%h` client host).
+    pub host: Option<Cow<'a, str>>,
+    /// Database user / role.
+    pub user: Option<Cow<'a, str>>,
+    /// Database name.
+    pub database: Option<Cow<'a, str>>,
+    /// SQL statement.
+    pub query: Option<Cow<'a, str>>,
+    /// Statement execution time in seconds (slow log, `duration:` lines).
+    pub query_time: Option<f64>,
+    /// Lock wait time in seconds.
+    pub lock_time: Option<f64>,
+    /// Rows returned.
+    pub rows_sent: Option<u64>,
+    /// Rows examined.
+    pub rows_examined: Option<u64>,
+    /// Error code (PostgreSQL SQLSTATE, MySQL error number, HAProxy termination state).
+    pub code: Option<Cow<'a, str>>,
+    /// Any other key/value the format exposed.
+    pub extra: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Fields<'a> {
+    /// Sets a field by name, converting the text to the field's type. Known
+    /// names and their common aliases (`status_code`, `duration_ms`,
+    /// `remote_addr`, `x_request_id`…) go to typed fields — with unit
+    /// conversion for durations named `*_ms`, `*_us`, `*_ns` — and anything
+    /// else, or a value that does not convert, goes to `extra`. Used by the
+    /// key/value formats (JSON, logfmt) and by user-defined formats.
+    pub fn set(&mut self, key: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
+        let key = key.into();
+        let value = value.into();
+        if !self.set_known(&key, &value) {
+            self.extra.push((key, value));
+        }
+    }
+
+    fn set_known(&mut self, key: &str, value: &Cow<'a, str>) -> bool {
+        let v = value.trim();
+        if v.is_empty() || v == "-" {
+            return false;
+        }
+        let norm = normalize_key(key);
+        let (base, scale) = duration_unit(&norm);
+        macro_rules! num {
+            ($slot:expr, $t:ty) => {{
+                match v.parse::<$t>() {
+                    Ok(n) if $slot.is_none() => {
+                        $slot = Some(n);
+                        true
+                    }
+                    _ => false,
+                }
+            }};
+        }
+        macro_rules! text {
+            ($slot:expr) => {{
+                if $slot.is_none() {
+                    $slot = Some(value.clone());
+                    true
+                } else {
+                    false
+                }
+            }};
+        }
+        match base {
+            "status" | "statuscode" | "httpstatus" | "responsestatus" | "elbstatuscode" => {
+                num!(self.status, u16)
+            }
+            "duration" | "requesttime" | "elapsed" | "latency" | "responsetime" | "took" | "rt"
+            | "time_taken" | "timetaken" => match parse_seconds(v, scale) {
+                Some(s) if self.duration.is_none() => {
+                    self.duration = Some(s);
+                    true
+                }
+                _ => false,
+            },
+            "upstreamresponsetime" | "urt" | "upstreamduration" | "targetprocessingtime" => {
+                match parse_seconds(v, scale) {
+                    Some(s) if self.upstream_duration.is_none() => {
+                        self.upstream_duration = Some(s);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            "querytime" => match parse_seconds(v, scale) {
+                Some(s) if self.query_time.is_none() => {
+                    self.query_time = Some(s);
+                    true
+                }
+                _ => false,
+            },
+            "locktime" => match parse_seconds(v, scale) {
+                Some(s) if self.lock_time.is_none() => {
+                    self.lock_time = Some(s);
+                    true
+                }
+                _ => false,
+            },
+            "bytes" | "bytessent" | "bodybytessent" | "size" | "responsesize" | "sentbytes" => {
+                num!(self.bytes, u64)
+            }
+            "client" | "clientip" | "clientaddr" | "remoteip" | "ip" | "clientaddress"
+            | "xforwardedfor" | "forwardedfor" => text!(self.client),
+            "remoteaddr" | "peer" | "peeraddr" | "remoteaddress" => text!(self.peer),
+            "method" | "httpmethod" | "requestmethod" | "verb" => text!(self.method),
+            "path" | "url" | "uri" | "requesturi" | "requestpath" | "route" => text!(self.path),
+            "useragent" | "ua" | "httpuseragent" => text!(self.user_agent),
+            "requestid" | "reqid" | "rid" | "xrequestid" | "traceid" | "correlationid"
+            | "httprequestid" => text!(self.request_id),
+            "upstream" | "upstreamaddr" | "backend" | "target" | "server" => {
+                text!(self.upstream)
+            }
+            "pid" | "processid" | "process" => num!(self.pid, u32),
+            "session" | "sessionid" | "thread" | "threadid" | "tid" | "connectionid" | "conn"
+            | "connid" => text!(self.session),
+            "logger" | "loggername" | "name" | "component" | "module" | "program" | "caller"
+            | "sourcecontext" | "category" => text!(self.logger),
+            "host" | "hostname" => text!(self.host),
+            "user" | "username" | "dbuser" | "role" => text!(self.user),
+            "database" | "db" | "dbname" | "schema" => text!(self.database),
+            "query" | "statement" | "sql" => text!(self.query),
+            "rowssent" | "rows" => num!(self.rows_sent, u64),
+            "rowsexamined" => num!(self.rows_examined, u64),
+            "code" | "errorcode" | "sqlstate" | "errno" => text!(self.code),
+            _ => false,
+        }
+    }
+
+    /// Looks up an `extra` value by key.
+    pub fn extra(&self, key: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// Copies every borrowed value so the fields outlive the record text.
+    pub fn into_owned(self) -> Fields<'static> {
+        fn o(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+            c.map(|c| Cow::Owned(c.into_owned()))
+        }
+        Fields {
+            status: self.status,
+            duration: self.duration,
+            upstream_duration: self.upstream_duration,
+            bytes: self.bytes,
+            client: o(self.client),
+            peer: o(self.peer),
+            method: o(self.method),
+            path: o(self.path),
+            user_agent: o(self.user_agent),
+            request_id: o(self.request_id),
+            upstream: o(self.upstream),
+            pid: self.pid,
+            session: o(self.session),
+            logger: o(self.logger),
+            host: o(self.host),
+            user: o(self.user),
+            database: o(self.database),
+            query: o(self.query),
+            query_time: self.query_time,
+            lock_time: self.lock_time,
+            rows_sent: self.rows_sent,
+            rows_examined: self.rows_examined,
+            code: o(self.code),
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+                .collect(),
+        }
+    }
+}
+
+/// Lower-cases a key and drops separators: `X-Request-ID`, `request_id`,
+/// `http.request_id` → `xrequestid`, `requestid`, `httprequestid`; keeps a
+/// unit suffix (`duration_ms` → `duration_ms`).
+fn normalize_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let lower = key.to_ascii_lowercase();
+    let (stem, unit) = match lower.rsplit_once(['_', '.', '-']) {
+        Some((s, u)) if matches!(u, "ms" | "us" | "ns" | "sec" | "s" | "millis" | "micros") => {
+            (s, Some(u))
+        }
+        _ => (lower.as_str(), None),
+    };
+    out.extend(stem.chars().filter(|c| c.is_ascii_alphanumeric()));
+    if let Some(u) = unit {
+        out.push('_');
+        out.push_str(u);
+    }
+    out
+}
+
+/// Splits a normalized key into its stem and the factor that turns its unit into seconds.
+fn duration_unit(norm: &str) -> (&str, f64) {
+    match norm.rsplit_once('_') {
+        Some((s, "ms" | "millis")) => (s, 1e-3),
+        Some((s, "us" | "micros")) => (s, 1e-6),
+        Some((s, "ns")) => (s, 1e-9),
+        Some((s, "s" | "sec")) => (s, 1.0),
+        _ => (norm, 1.0),
+    }
+}
+
+/// Parses a duration: a plain number scaled by `scale`, or a number with a
+/// unit suffix (`12ms`, `1.5s`, `300µs`, `2m`), as zap/logrus/Go write them.
+pub fn parse_seconds(v: &str, scale: f64) -> Option<f64> {
+    if let Ok(n) = v.parse::<f64>() {
+        return n.is_finite().then_some(n * scale);
+    }
+    let split = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let factor = match unit {
+        "ns" => 1e-9,
+        "us" | "µs" | "μs" => 1e-6,
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return None,
+    };
+    n.is_finite().then_some(n * factor)
+}
+
+/// One parsed log record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Event<'a> {
+    /// When it happened. `None` when the record had no readable time (the
+    /// ingest then gives it its predecessor's time, flagged `INHERITED`).
+    pub timestamp: Option<Timestamp<'a>>,
+    /// Normalized severity.
+    pub level: Level,
+    /// The human message: for access logs the request line, for others the
+    /// text after the prefix, continuation lines included.
+    pub message: Cow<'a, str>,
+    /// Typed and extra fields.
+    pub fields: Fields<'a>,
+    /// Where the record came from.
+    pub provenance: Provenance<'a>,
+    /// The record could not be parsed by its format: only `message` (the raw
+    /// text) and `provenance` are meaningful.
+    pub unparsed: bool,
+}
+
+impl<'a> Event<'a> {
+    /// The event for a record that no format could read: level unknown,
+    /// message = raw text, nothing dropped.
+    pub fn unparsed(raw: &'a str) -> Event<'a> {
+        Event {
+            message: Cow::Borrowed(raw),
+            unparsed: true,
+            ..Event::default()
+        }
+    }
+}
+
+impl Event<'_> {
+    /// A one-line rendering of everything the event holds, in a fixed order:
+    /// `TIME LEVEL key=value… | message` (`-` for no time, `UNPARSED` for an
+    /// unparsed record). Used by the format test tables and `onset parse`,
+    /// so a difference in any field shows up in a diff.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        if self.unparsed {
+            let _ = write!(out, "UNPARSED | {}", self.message.escape_debug());
+            return out;
+        }
+        match &self.timestamp {
+            Some(t) => {
+                out.push_str(&crate::time::rfc3339_ms(&t.utc));
+                for name in t.flags.names() {
+                    let _ = write!(out, "[{name}]");
+                }
+            }
+            None => out.push('-'),
+        }
+        let _ = write!(out, " {}", self.level);
+        let f = &self.fields;
+        macro_rules! put {
+            ($name:literal, $v:expr) => {
+                if let Some(v) = &$v {
+                    let _ = write!(out, " {}={}", $name, v);
+                }
+            };
+        }
+        put!("status", f.status);
+        put!("duration", f.duration);
+        put!("upstream_duration", f.upstream_duration);
+        put!("bytes", f.bytes);
+        put!("client", f.client);
+        put!("peer", f.peer);
+        put!("method", f.method);
+        put!("path", f.path);
+        put!("user_agent", f.user_agent);
+        put!("request_id", f.request_id);
+        put!("upstream", f.upstream);
+        put!("pid", f.pid);
+        put!("session", f.session);
+        put!("logger", f.logger);
+        put!("host", f.host);
+        put!("user", f.user);
+        put!("database", f.database);
+        put!("query", f.query);
+        put!("query_time", f.query_time);
+        put!("lock_time", f.lock_time);
+        put!("rows_sent", f.rows_sent);
+        put!("rows_examined", f.rows_examined);
+        put!("code", f.code);
+        for (k, v) in &f.extra {
+            let _ = write!(out, " {k}={v}");
+        }
+        let _ = write!(out, " | {}", self.message.escape_debug());
+        out
+    }
+}

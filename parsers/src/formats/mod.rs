@@ -1,0 +1,18 @@
+//! The built-in formats, one module each, and the list the registry starts from.
+//!
+//! To add a format: write `formats/<name>.rs` with a unit struct that
+//! implements [`Format`](crate::Format) (see [`generic`] for a small complete
+//! one), a table of real lines in `formats/<name>/tests.rs`, and add it to
+//! [`builtin`] below — before any more permissive format it could be
+//! mistaken for.
+
+use std::sync::Arc;
+
+use crate::format::Format;
+
+pub mod generic;
+
+/// Every built-in format, most specific first; the generic fallback last.
+pub fn builtin() -> Vec<Arc<dyn Format>> {
+    vec![Arc::new(generic::Generic)]
+}

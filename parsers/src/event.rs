@@ -355,6 +355,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    // The Cow is cloned into the field, keeping a borrowed value borrowed.
+    #[allow(clippy::ptr_arg)]
     fn set_known(&mut self, key: &str, value: &Cow<'a, str>) -> bool {
         let v = value.trim();
         if v.is_empty() || v == "-" {

@@ -11,8 +11,10 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod raw;
 
-/// Every built-in format, most specific first; the generic fallback last.
+/// Every built-in format, most specific first; the generic fallback, then
+/// `raw` (which reads nothing and so never wins detection) last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic)]
+    vec![Arc::new(generic::Generic), Arc::new(raw::Raw)]
 }

@@ -61,6 +61,9 @@ struct IngestArgs {
     /// Parser threads (default: one per core).
     #[arg(long, default_value_t = 0, hide = true)]
     threads: usize,
+    /// Commit every N input bytes (tests use it to interrupt an ingest mid-way).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    commit_bytes: Option<u64>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -188,6 +191,7 @@ fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
         formats_dir: a.formats_dir,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !a.json,
         threads: a.threads,
+        commit_bytes: a.commit_bytes,
         ..IngestOptions::default()
     };
     for tz in &a.tz {

@@ -46,6 +46,8 @@ pub struct IngestOptions {
     pub progress: bool,
     /// Parser threads (0 = one per core).
     pub threads: usize,
+    /// Commit after this many input bytes (default [`pipeline::COMMIT_BYTES`]).
+    pub commit_bytes: Option<u64>,
 }
 
 /// What happened to one file.
@@ -139,6 +141,9 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let mut touched = Vec::new();
     {
         let mut run = Run::new(&mut writer, &store.fields, &mut manifest, &workers);
+        if let Some(b) = opts.commit_bytes {
+            run.commit_bytes = b.max(1);
+        }
         let progress = run.progress.clone();
         let ticker = bar.clone().map(|bar| {
             let progress = progress.clone();

@@ -35,7 +35,7 @@ use crate::index::{self, Fields};
 pub const CHUNK_SIZE: usize = 1 << 20;
 
 /// Commit at least every this many input bytes…
-const COMMIT_BYTES: u64 = 256 << 20;
+pub const COMMIT_BYTES: u64 = 256 << 20;
 /// …or this often.
 const COMMIT_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -178,6 +178,8 @@ pub struct Run<'a> {
     pub progress: Arc<AtomicU64>,
     /// Events added in this run.
     pub added: u64,
+    /// Commit after this many input bytes.
+    pub commit_bytes: u64,
     last_commit: Instant,
     bytes_since_commit: u64,
 }
@@ -197,6 +199,7 @@ impl<'a> Run<'a> {
             workers,
             progress: Arc::new(AtomicU64::new(0)),
             added: 0,
+            commit_bytes: COMMIT_BYTES,
             last_commit: Instant::now(),
             bytes_since_commit: 0,
         }
@@ -276,7 +279,7 @@ impl<'a> Run<'a> {
                         base_progress + disk_counter.load(Ordering::Relaxed),
                         Ordering::Relaxed,
                     );
-                    if self.bytes_since_commit >= COMMIT_BYTES
+                    if self.bytes_since_commit >= self.commit_bytes
                         || self.last_commit.elapsed() >= COMMIT_INTERVAL
                     {
                         self.commit()?;

@@ -355,6 +355,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    // `&Cow` on purpose: a text field keeps the value borrowed from the record.
+    #[allow(clippy::ptr_arg)]
     fn set_known(&mut self, key: &str, value: &Cow<'a, str>) -> bool {
         let v = value.trim();
         if v.is_empty() || v == "-" {

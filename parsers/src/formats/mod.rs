@@ -11,8 +11,9 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod python;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic)]
+    vec![Arc::new(python::Python), Arc::new(generic::Generic)]
 }

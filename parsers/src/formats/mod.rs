@@ -11,9 +11,14 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod gunicorn;
 pub mod python;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(python::Python), Arc::new(generic::Generic)]
+    vec![
+        Arc::new(gunicorn::Gunicorn),
+        Arc::new(python::Python),
+        Arc::new(generic::Generic),
+    ]
 }

@@ -12,6 +12,7 @@ use crate::format::Format;
 
 pub mod generic;
 pub mod gunicorn;
+pub mod java;
 pub mod python;
 
 /// Every built-in format, most specific first; the generic fallback last.
@@ -19,6 +20,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(gunicorn::Gunicorn),
         Arc::new(python::Python),
+        Arc::new(java::Java),
         Arc::new(generic::Generic),
     ]
 }

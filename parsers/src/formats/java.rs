@@ -293,19 +293,31 @@ fn prefix(line: &str) -> Option<Prefix<'_>> {
 
 /// The class of the first exception of a stack trace in the continuation
 /// lines: the first line that starts with a class name followed by `:` or
-/// nothing, with an `at …` frame somewhere after it.
+/// nothing, with an `at …` frame somewhere after it (the exception's
+/// message may span lines before the first frame).
 fn first_exception(continuation: &str) -> Option<&str> {
-    let mut lines = continuation.lines();
-    while let Some(line) = lines.next() {
+    // Where the last frame line starts: candidates must come before it.
+    // (Found first, so a long record is scanned twice, never quadratically.)
+    let mut last_frame = None;
+    let mut offset = 0;
+    for line in continuation.split('\n') {
+        if line.trim_start().starts_with("at ") {
+            last_frame = Some(offset);
+        }
+        offset += line.len() + 1;
+    }
+    let last_frame = last_frame?;
+    let mut offset = 0;
+    for line in continuation.split('\n') {
+        if offset >= last_frame {
+            break;
+        }
+        offset += line.len() + 1;
         let end = line
             .find(|c: char| c == ':' || c.is_ascii_whitespace())
             .unwrap_or(line.len());
         let class = &line[..end];
-        if !(exception_class(class) && (end == line.len() || line[end..].starts_with(':'))) {
-            continue;
-        }
-        // The exception's message may span lines before the first frame.
-        if lines.clone().any(|l| l.trim_start().starts_with("at ")) {
+        if exception_class(class) && (end == line.len() || line[end..].starts_with(':')) {
             return Some(class);
         }
     }

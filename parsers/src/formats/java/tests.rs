@@ -136,6 +136,19 @@ fn java_does_not_read_the_python_and_gunicorn_samples() {
 }
 
 #[test]
+fn java_long_stack_without_frames_is_read_in_linear_time() {
+    let record = format!(
+        "05:53:09.285 [main] ERROR com.shop.Api - boom\n{}",
+        "com.shop.NotAFrame: x\n".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let got = crate::testing::summaries(&Java, &record, &ctx());
+    assert_eq!(got.len(), 1);
+    assert!(!got[0].contains("exception="));
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+#[test]
 fn java_odd_lines_do_not_panic() {
     for odd in [
         "05:53:09.285 [",

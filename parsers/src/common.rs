@@ -9,7 +9,7 @@ use nom::character::complete::char;
 use nom::error::{Error, ErrorKind};
 use nom::{IResult, Parser};
 
-use crate::event::{Level, Timestamp};
+use crate::event::{Fields, Level, Timestamp};
 use crate::format::ParseError;
 use crate::time::{ParsedTime, TimeContext};
 
@@ -207,6 +207,71 @@ pub fn timestamp<'a>(
     Ok(Timestamp { utc, text, flags })
 }
 
+/// [`timestamp`] for a time of day written without a date (`05:53:09.285`):
+/// the date comes from the context, see [`TimeContext::resolve_time_of_day`].
+pub fn timestamp_of_day<'a>(
+    text: &'a str,
+    time: chrono::NaiveTime,
+    ctx: &TimeContext,
+) -> Result<Timestamp<'a>, ParseError> {
+    let (utc, flags) = ctx
+        .resolve_time_of_day(time)
+        .ok_or(ParseError::new("timestamp out of range", 0))?;
+    Ok(Timestamp { utc, text, flags })
+}
+
+/// Sets [`Fields`] from the `key=value` tokens of a free-text message line
+/// (`Unhandled exception request_id=ab12 POST /x`, `... (pool_size=5
+/// max_overflow=5)`), leaving the message itself alone. Only tokens whose
+/// key is an identifier (`[A-Za-z_][A-Za-z0-9_.-]*`, after one opening
+/// `(`/`[`/`{`) count; a value loses a trailing `,`/`;` and a closing
+/// bracket or quote it did not open. Words without `=` and empty values
+/// are skipped. Pass one line: code in a traceback is not key/value data.
+pub fn set_message_pairs<'a>(line: &'a str, fields: &mut Fields<'a>) {
+    for (key, value) in kv_pairs(line) {
+        let key = key.trim_start_matches(['(', '[', '{']);
+        let mut chars = key.chars();
+        let ident = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !ident {
+            continue;
+        }
+        let value = match value {
+            Cow::Borrowed(v) => Cow::Borrowed(trim_value_punctuation(v)),
+            Cow::Owned(v) => Cow::Owned(trim_value_punctuation(&v).to_string()),
+        };
+        if value.is_empty() {
+            continue;
+        }
+        fields.set(key, value);
+    }
+}
+
+/// Drops the punctuation that follows a value in prose: `3s)` → `3s`,
+/// `5,` → `5`, but `f(x)` and `[a]` stay whole.
+fn trim_value_punctuation(v: &str) -> &str {
+    let mut v = v;
+    loop {
+        let Some(last) = v.chars().last() else {
+            return v;
+        };
+        let strip = match last {
+            ',' | ';' => true,
+            ')' => !v.contains('('),
+            ']' => !v.contains('['),
+            '}' => !v.contains('{'),
+            '"' | '\'' => v.matches(last).count() % 2 == 1,
+            _ => false,
+        };
+        if !strip {
+            return v;
+        }
+        v = &v[..v.len() - 1];
+    }
+}
+
 /// The text consumed between `before` and `after` (a suffix of `before`).
 #[inline]
 pub fn consumed<'a>(before: &'a str, after: &'a str) -> &'a str {
@@ -260,6 +325,28 @@ mod tests {
         assert_eq!(pairs, vec![("a", Cow::Borrowed("open b=2"))]);
         let pairs: Vec<_> = kv_pairs(r#"a="\"#).collect();
         assert_eq!(pairs.len(), 1);
+    }
+
+    #[test]
+    fn set_message_pairs_reads_only_key_value_tokens() {
+        let mut f = Fields::default();
+        set_message_pairs(
+            "Starting app version 1.4.2 (pool_size=5 max_overflow=5 pool_timeout=3s) request_id=ab12 status=500, duration_ms=12.5; client=\"203.0.113.5\" a = b f=g(x)",
+            &mut f,
+        );
+        assert_eq!(f.request_id.as_deref(), Some("ab12"));
+        assert_eq!(f.status, Some(500));
+        assert_eq!(f.duration, Some(0.0125));
+        assert_eq!(f.client.as_deref(), Some("203.0.113.5"));
+        assert_eq!(f.extra("pool_size"), Some("5"));
+        assert_eq!(f.extra("pool_timeout"), Some("3s"));
+        assert_eq!(f.extra("f"), Some("g(x)"));
+        assert_eq!(f.extra("a"), None);
+        assert_eq!(f.extra("b"), None);
+        // Garbage does not panic and sets nothing.
+        let mut g = Fields::default();
+        set_message_pairs("=x ==( \"=\" (=) é=ü )", &mut g);
+        assert_eq!(g, Fields::default());
     }
 
     #[test]

@@ -115,6 +115,28 @@ impl TimeContext {
         }
     }
 
+    /// Dates a time of day that was written without any date (logback's and
+    /// log4j2's default `%d{HH:mm:ss.SSS}`): it gets the latest date, in the
+    /// source's zone, that puts it no later than [`TIME_OF_DAY_SLACK`] after
+    /// the reference (a line is written before its file's modification
+    /// time). Flagged `ZONE_ASSUMED` and `YEAR_INFERRED` — there is no
+    /// separate flag for an inferred day: the whole date, year included, was
+    /// taken from the reference. So a time-only log is placed within the day
+    /// before its reference; one that spans several days folds onto that day.
+    pub fn resolve_time_of_day(&self, time: NaiveTime) -> Option<(DateTime<Utc>, TimeFlags)> {
+        let local_ref = self.reference.with_timezone(&self.zone).naive_local();
+        let limit = local_ref.checked_add_signed(TIME_OF_DAY_SLACK)?;
+        let mut naive = local_ref.date().and_time(time);
+        if naive > limit {
+            naive = naive.checked_sub_signed(Duration::days(1))?;
+        }
+        let (utc, dst) = local_to_utc(&self.zone, naive)?;
+        Some((
+            utc,
+            TimeFlags::ZONE_ASSUMED | TimeFlags::YEAR_INFERRED | dst,
+        ))
+    }
+
     /// Gives a year-less wall-clock time the latest year that keeps it no
     /// later than a day after the reference.
     fn infer_year(&self, naive: NaiveDateTime) -> Option<NaiveDateTime> {
@@ -133,6 +155,10 @@ impl TimeContext {
         None
     }
 }
+
+/// How far after the reference a time of day may fall and still be dated on
+/// the reference's day (clock skew, a reference taken just before the last write).
+pub const TIME_OF_DAY_SLACK: Duration = Duration::minutes(5);
 
 /// Reads a wall-clock time in `zone`, resolving DST gaps and overlaps.
 pub fn local_to_utc(zone: &Tz, naive: NaiveDateTime) -> Option<(DateTime<Utc>, TimeFlags)> {
@@ -322,7 +348,7 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
         .iter()
         .take_while(|c| c.is_ascii_uppercase() || **c == b'/' || c.is_ascii_lowercase())
         .count();
-    if (2..=32).contains(&len) && b.get(len).is_none_or(|c| !c.is_ascii_alphanumeric()) {
+    if (2..=32).contains(&len) && !b.get(len).is_some_and(u8::is_ascii_alphanumeric) {
         let word = std::str::from_utf8(&b[..len]).unwrap_or("");
         if let Some(off) = zone_abbreviation(word) {
             return (ZoneSpec::Offset(off), len);
@@ -607,6 +633,20 @@ pub fn epoch_text(s: &str) -> Option<ParsedTime> {
         return Some(ParsedTime::utc(dt.naive_utc()));
     }
     epoch_number(s.parse::<f64>().ok()?)
+}
+
+/// A time of day with no date: `05:53:09.285`, `05:53:09,285`, `05:53:09`
+/// (logback's and log4j2's default `%d{HH:mm:ss.SSS}`). The hour must have
+/// two digits. Date it with [`TimeContext::resolve_time_of_day`].
+pub fn time_of_day(i: &str) -> IResult<&str, NaiveTime> {
+    let b = i.as_bytes();
+    if b.len() < 8 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() || b[2] != b':' {
+        return fail(i);
+    }
+    match hms_frac(b) {
+        Some((t, used)) => Ok((&i[used..], t)),
+        None => fail(i),
+    }
 }
 
 /// Any of the readers above, tried in turn (for generic and user formats).

@@ -11,10 +11,19 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod gunicorn;
+pub mod java;
+pub mod python;
 pub mod raw;
 
 /// Every built-in format, most specific first; the generic fallback, then
 /// `raw` (which reads nothing and so never wins detection) last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic), Arc::new(raw::Raw)]
+    vec![
+        Arc::new(gunicorn::Gunicorn),
+        Arc::new(python::Python),
+        Arc::new(java::Java),
+        Arc::new(generic::Generic),
+        Arc::new(raw::Raw),
+    ]
 }

@@ -1,1 +1,52 @@
+use super::*;
 
+fn ctx_at(zone: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> TimeContext {
+    TimeContext {
+        zone,
+        reference: Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap(),
+    }
+}
+
+#[test]
+fn time_of_day_reads_two_digit_hours_with_any_fraction() {
+    let t = |h, m, s, ms| NaiveTime::from_hms_milli_opt(h, m, s, ms).expect("valid time");
+    assert_eq!(
+        time_of_day("05:53:09.285 [main]"),
+        Ok((" [main]", t(5, 53, 9, 285)))
+    );
+    assert_eq!(time_of_day("23:59:59,001"), Ok(("", t(23, 59, 59, 1))));
+    assert_eq!(time_of_day("05:53:09 x"), Ok((" x", t(5, 53, 9, 0))));
+    assert!(time_of_day("5:53:09.285").is_err());
+    assert!(time_of_day("25:53:09").is_err());
+    assert!(time_of_day("2026-11-21").is_err());
+    assert!(time_of_day("05:53").is_err());
+}
+
+#[test]
+fn resolve_time_of_day_takes_the_latest_day_not_after_the_reference() {
+    let flags = TimeFlags::ZONE_ASSUMED | TimeFlags::YEAR_INFERRED;
+    let hms = |h, m, s| NaiveTime::from_hms_opt(h, m, s).expect("valid time");
+    let ctx = ctx_at(chrono_tz::UTC, 2026, 11, 21, 12, 0);
+    // Earlier in the day of the reference: that day.
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(5, 53, 9)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 5, 53, 9).unwrap(), flags))
+    );
+    // A few minutes after the reference: still that day (slack).
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(12, 4, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 12, 4, 0).unwrap(), flags))
+    );
+    // Later than the reference: the day before.
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(13, 0, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 20, 13, 0, 0).unwrap(), flags))
+    );
+    // The day is the reference's day in the source's zone: 00:30 UTC is
+    // still Nov 20 in Chicago, so 18:00 there is Nov 20 18:00 CST.
+    let chicago = ctx_at(chrono_tz::America::Chicago, 2026, 11, 21, 0, 30);
+    assert_eq!(
+        chicago.resolve_time_of_day(hms(18, 0, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(), flags))
+    );
+}

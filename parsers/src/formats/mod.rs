@@ -11,8 +11,13 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod mysql_error;
+pub(crate) mod mysql_shared;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic)]
+    vec![
+        Arc::new(mysql_error::MysqlError),
+        Arc::new(generic::Generic),
+    ]
 }

@@ -13,11 +13,13 @@ use crate::format::Format;
 pub mod generic;
 pub mod mysql_error;
 pub(crate) mod mysql_shared;
+pub mod mysql_slow;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(mysql_error::MysqlError),
+        Arc::new(mysql_slow::MysqlSlow),
         Arc::new(generic::Generic),
     ]
 }

@@ -1,10 +1,63 @@
-//! Pieces the MySQL / MariaDB formats share: the accounts and addresses
-//! their messages quote (`'app'@'203.0.113.7'`, `host: 'localhost'`).
+//! Pieces the MySQL / MariaDB formats share: the header `mysqld` writes
+//! when it opens a slow or general log, and the accounts and addresses its
+//! messages quote (`'app'@'203.0.113.7'`, `host: 'localhost'`).
 
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-use crate::event::Fields;
+use crate::event::{Event, Fields, Level};
+
+/// Whether `line` is the first line of the header `mysqld` writes each time
+/// it opens a slow or general log:
+/// `/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:`.
+pub(crate) fn is_header_start(line: &str) -> bool {
+    line.trim_end().ends_with("started with:") && line.contains(", Version: ")
+}
+
+/// Whether `line` is any line of that header: the version line, then
+/// `Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock` (`Named Pipe:`
+/// on Windows), then the column titles `Time                 Id Command    Argument`
+/// (MariaDB: `Time\t\t    Id Command\tArgument`).
+pub(crate) fn is_header_line(line: &str) -> bool {
+    is_header_start(line)
+        || line.starts_with("Tcp port: ")
+        || (line.starts_with("Time") && line.contains("Id Command") && line.contains("Argument"))
+}
+
+/// Reads a record that begins with a header line as one informational event
+/// without a time of its own: the message is the header text, `version` the
+/// server version it names.
+pub(crate) fn header_event(record: &str) -> Option<Event<'_>> {
+    let first = record.lines().next()?;
+    if !is_header_line(first) {
+        return None;
+    }
+    // The header lines only: a slow log's next `# Time:` line may follow them.
+    let mut end = 0;
+    for line in record.split('\n') {
+        if !is_header_line(line) {
+            break;
+        }
+        end += line.len() + 1;
+    }
+    let text = record.get(..end.min(record.len())).unwrap_or(record);
+    let mut fields = Fields::default();
+    if let Some((_, after)) = first.split_once(", Version: ") {
+        let v = after.trim_end();
+        let v = v.strip_suffix("started with:").unwrap_or(v).trim_end();
+        let version = v.strip_suffix('.').unwrap_or(v);
+        fields
+            .extra
+            .push((Cow::Borrowed("version"), Cow::Borrowed(version.trim())));
+    }
+    Some(Event {
+        timestamp: None,
+        level: Level::Info,
+        message: Cow::Borrowed(text.trim_end()),
+        fields,
+        ..Event::default()
+    })
+}
 
 /// Whether `s` is an IPv4 or IPv6 address literal.
 pub(crate) fn is_ip(s: &str) -> bool {
@@ -60,5 +113,31 @@ mod tests {
         assert_eq!(access_denied("Access denied for user 'app"), None);
         assert_eq!(access_denied("Access denied for user 'app'@"), None);
         assert_eq!(access_denied("nothing here"), None);
+    }
+
+    #[test]
+    fn header_lines_are_recognized() {
+        assert!(is_header_start(
+            "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:"
+        ));
+        assert!(is_header_line(
+            "Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock"
+        ));
+        assert!(is_header_line(
+            "Time                 Id Command    Argument"
+        ));
+        assert!(is_header_line("Time\t\t    Id Command\tArgument"));
+        assert!(!is_header_line("Time: 2026"));
+        let ev = header_event(
+            "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:",
+        )
+        .expect("header");
+        assert_eq!(
+            ev.fields.extra,
+            vec![(
+                Cow::Borrowed("version"),
+                Cow::Borrowed("10.11.6-MariaDB-0+deb12u1-log (Debian 12)")
+            )]
+        );
     }
 }

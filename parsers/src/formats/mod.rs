@@ -12,6 +12,7 @@ use crate::format::Format;
 
 pub mod generic;
 pub mod mysql_error;
+pub mod mysql_general;
 pub(crate) mod mysql_shared;
 pub mod mysql_slow;
 
@@ -20,6 +21,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(mysql_error::MysqlError),
         Arc::new(mysql_slow::MysqlSlow),
+        Arc::new(mysql_general::MysqlGeneral),
         Arc::new(generic::Generic),
     ]
 }

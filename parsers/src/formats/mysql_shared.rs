@@ -26,19 +26,21 @@ pub(crate) fn is_header_line(line: &str) -> bool {
 
 /// Reads a record that begins with a header line as one informational event
 /// without a time of its own: the message is the header text, `version` the
-/// server version it names.
-pub(crate) fn header_event(record: &str) -> Option<Event<'_>> {
+/// server version it names. Any line after the header must be one that
+/// `trailer` accepts (a slow log's next `# Time:` line), else this is not a
+/// header record but a file in another format that starts like one.
+pub(crate) fn header_event(record: &str, trailer: impl Fn(&str) -> bool) -> Option<Event<'_>> {
     let first = record.lines().next()?;
     if !is_header_line(first) {
         return None;
     }
-    // The header lines only: a slow log's next `# Time:` line may follow them.
     let mut end = 0;
-    for line in record.split('\n') {
-        if !is_header_line(line) {
-            break;
-        }
+    let mut lines = record.split('\n').peekable();
+    while let Some(line) = lines.next_if(|l| is_header_line(l)) {
         end += line.len() + 1;
+    }
+    if !lines.all(trailer) {
+        return None;
     }
     let text = record.get(..end.min(record.len())).unwrap_or(record);
     let mut fields = Fields::default();
@@ -130,6 +132,7 @@ mod tests {
         assert!(!is_header_line("Time: 2026"));
         let ev = header_event(
             "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:",
+            |_| false,
         )
         .expect("header");
         assert_eq!(

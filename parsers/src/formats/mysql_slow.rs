@@ -353,7 +353,7 @@ impl Format for MysqlSlow {
         if record.starts_with("# User@Host: ") {
             return self.entry(record, ctx);
         }
-        if let Some(event) = header_event(record) {
+        if let Some(event) = header_event(record, |l| l.starts_with("# Time: ")) {
             return Ok(event);
         }
         // A `# Time:` line with no entry before it: the top of a rotated file.

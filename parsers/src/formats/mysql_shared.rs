@@ -102,6 +102,49 @@ pub(crate) fn access_denied(text: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No input makes a MySQL format panic, however it mixes their pieces.
+        #[test]
+        fn mysql_formats_never_panic(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("2026-11-21T05:53:08.123456Z ".to_string()),
+                    Just("2026-11-21  5:53:08 ".to_string()),
+                    Just("261121  5:53:08".to_string()),
+                    Just("05:53:08 UTC - ".to_string()),
+                    Just("\t\t   42 ".to_string()),
+                    Just("\t".to_string()),
+                    Just("\n".to_string()),
+                    Just("[Note] ".to_string()),
+                    Just("[MY-010116] [Server]".to_string()),
+                    Just("# User@Host: app[app] @ ".to_string()),
+                    Just("# Query_time: 1.5  Lock_time:".to_string()),
+                    Just("SET timestamp=".to_string()),
+                    Just("Aborted connection 4 to db: '".to_string()),
+                    Just("Access denied for user '".to_string()),
+                    Just("'@'".to_string()),
+                    Just(", Version: ".to_string()),
+                    Just("Connect\t".to_string()),
+                    "\\PC{0,12}",
+                ],
+                0..24,
+            )
+        ) {
+            let text = parts.concat();
+            let ctx = crate::testing::ctx();
+            let formats: [&dyn crate::Format; 3] = [
+                &crate::formats::mysql_error::MysqlError,
+                &crate::formats::mysql_slow::MysqlSlow,
+                &crate::formats::mysql_general::MysqlGeneral,
+            ];
+            for format in formats {
+                let _ = crate::testing::summaries(format, &text, &ctx);
+            }
+        }
+    }
+
     #[test]
     fn access_denied_reads_user_and_host() {
         assert_eq!(

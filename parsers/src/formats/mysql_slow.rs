@@ -39,9 +39,11 @@
 //! and a `# Time:` line is a continuation line: it ends up at the end of the
 //! entry *before* the one it dates, where parsing ignores it. The entry's
 //! time comes from the `SET timestamp=…;` line every entry has (epoch
-//! seconds: exact, zone-free; the query's start in MySQL 8, the time it was
-//! logged in 5.x and MariaDB), or from `Start:` when `log_slow_extra`
-//! writes it (the same instant, with microseconds). The cost is that an
+//! seconds: exact, zone-free; the query's start in MySQL 8 and MariaDB 10.x,
+//! the time it was logged in MySQL 5.x), or from `Start:` when
+//! `log_slow_extra` writes it (the same instant, with microseconds). As
+//! entries are written when their query ends, these times are not in file
+//! order: a long query comes after the short ones that started later. The cost is that an
 //! entry's raw text also holds the next entry's `# Time:` line; its fields
 //! and message do not. A `# Time:` line with no entry before it (the top
 //! of a rotated file) makes a small informational record with that time.

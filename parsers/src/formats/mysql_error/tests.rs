@@ -55,6 +55,15 @@ fn mysql_error_table() {
                 "2026-11-21  5:53:11 0 [Note] InnoDB: Buffer pool(s) load completed at 261121  5:53:11",
                 &["2026-11-21T05:53:11.000Z[zone-assumed] info session=0 logger=InnoDB | InnoDB: Buffer pool(s) load completed at 261121  5:53:11"],
             ),
+            // Lines a MariaDB 10.11 server wrote when a client vanished mid-query
+            // and at a client's SHUTDOWN.
+            (
+                "2026-11-21  6:59:10 8 [Warning] Could not read packet: fd: 53  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0\n2026-11-21  6:59:10 0 [Note] mariadbd (initiated by: root[root] @ localhost []): Normal shutdown",
+                &[
+                    "2026-11-21T06:59:10.000Z[zone-assumed] warn session=8 | Could not read packet: fd: 53  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0",
+                    "2026-11-21T06:59:10.000Z[zone-assumed] info session=0 | mariadbd (initiated by: root[root] @ localhost []): Normal shutdown",
+                ],
+            ),
             // MySQL 5.5 / old MariaDB: YYMMDD, no thread id; levelless InnoDB and mysqld_safe lines.
             (
                 "261121 05:53:07 mysqld_safe Starting mysqld daemon with databases from /var/lib/mysql\n261121  5:53:08 [Note] Plugin 'FEDERATED' is disabled.\n261121  5:53:08  InnoDB: Error: log file ./ib_logfile0 is of different size 0 5242880 bytes",

@@ -368,7 +368,8 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
 
 /// ISO 8601 / RFC 3339 and their log variants: `2026-11-21T05:53:08.246Z`,
 /// `2026-11-21 05:53:08,463`, `2026-11-21 05:53:08.246+01:00`,
-/// `2026/11/21 06:00:48` (slashes, as nginx writes). An offset directly after
+/// `2026/11/21 06:00:48` (slashes, as nginx writes), `2026-11-21  5:53:08`
+/// (hour padded with a space, as MariaDB writes). An offset directly after
 /// the time is read; a zone *word* after a space is not (see [`iso8601_zoned`]).
 pub fn iso8601(i: &str) -> IResult<&str, ParsedTime> {
     match iso8601_bytes(i.as_bytes(), None) {
@@ -414,6 +415,14 @@ fn iso8601_bytes(b: &[u8], zone_after_space: Option<bool>) -> Option<(ParsedTime
         return None;
     }
     used += 1;
+    // A space-padded hour after a space (`%2d`, MariaDB's `2026-11-21  5:53:08`).
+    if b[10] == b' '
+        && b.get(used) == Some(&b' ')
+        && b.get(used + 1).is_some_and(u8::is_ascii_digit)
+        && b.get(used + 2) == Some(&b':')
+    {
+        used += 1;
+    }
     let (time, tl) = hms_frac(&b[used..])?;
     used += tl;
     let mut zone = ZoneSpec::Local;

@@ -13,6 +13,10 @@ use crate::format::Format;
 pub mod generic;
 pub mod gunicorn;
 pub mod java;
+pub mod mysql_error;
+pub mod mysql_general;
+pub(crate) mod mysql_shared;
+pub mod mysql_slow;
 pub mod python;
 pub mod raw;
 
@@ -23,6 +27,9 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(gunicorn::Gunicorn),
         Arc::new(python::Python),
         Arc::new(java::Java),
+        Arc::new(mysql_error::MysqlError),
+        Arc::new(mysql_slow::MysqlSlow),
+        Arc::new(mysql_general::MysqlGeneral),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

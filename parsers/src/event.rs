@@ -355,6 +355,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    // `value` stays a `Cow` so that text fields keep it borrowed (`value.clone()`).
+    #[allow(clippy::ptr_arg)]
     fn set_known(&mut self, key: &str, value: &Cow<'a, str>) -> bool {
         let v = value.trim();
         if v.is_empty() || v == "-" {

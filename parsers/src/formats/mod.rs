@@ -11,8 +11,12 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod nginx_access;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic)]
+    vec![
+        Arc::new(nginx_access::NginxAccess),
+        Arc::new(generic::Generic),
+    ]
 }

@@ -12,11 +12,13 @@ use crate::format::Format;
 
 pub mod generic;
 pub mod nginx_access;
+pub mod nginx_error;
 
 /// Every built-in format, most specific first; the generic fallback last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(nginx_access::NginxAccess),
+        Arc::new(nginx_error::NginxError),
         Arc::new(generic::Generic),
     ]
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::format::Format;
 
+pub mod apache_error;
 pub mod generic;
 pub mod nginx_access;
 pub mod nginx_error;
@@ -19,6 +20,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(nginx_access::NginxAccess),
         Arc::new(nginx_error::NginxError),
+        Arc::new(apache_error::ApacheError),
         Arc::new(generic::Generic),
     ]
 }

@@ -12,6 +12,7 @@ use crate::format::Format;
 
 pub mod apache_error;
 pub mod generic;
+pub mod haproxy;
 pub mod nginx_access;
 pub mod nginx_error;
 
@@ -21,6 +22,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(nginx_access::NginxAccess),
         Arc::new(nginx_error::NginxError),
         Arc::new(apache_error::ApacheError),
+        Arc::new(haproxy::Haproxy),
         Arc::new(generic::Generic),
     ]
 }

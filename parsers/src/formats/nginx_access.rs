@@ -110,7 +110,8 @@ pub(crate) fn upstream_seconds(v: &str) -> Option<f64> {
             *total.get_or_insert(0.0) += n;
         }
     }
-    total
+    // Back to the millisecond precision nginx writes, without the sum's float noise.
+    total.map(|t: f64| (t * 1e6).round() / 1e6)
 }
 
 fn parse_line<'a>(line: &'a str, ctx: &TimeContext) -> Result<Event<'a>, ParseError> {

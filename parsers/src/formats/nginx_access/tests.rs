@@ -43,7 +43,7 @@ fn nginx_access_table() {
             // Retried upstreams (`urt` summed), a proxy chain in X-Forwarded-For, `ua=` holding the upstream address.
             (
                 r#"10.0.0.5 - - [21/Nov/2026:06:01:02 +0000] "GET /api/orders?customer=12&limit=20 HTTP/1.1" 502 150 "-" "ShopApp/3.8.1 (iPhone; iOS 17.4.1)" "203.0.113.9, 198.51.100.2" rt=0.010 ua="192.0.2.10:8000, 192.0.2.11:8000" us="502, 502" urt="0.004, 0.005" host=shop.example.com"#,
-                &["2026-11-21T06:01:02.000Z error status=502 duration=0.01 upstream_duration=0.009000000000000001 bytes=150 client=203.0.113.9 peer=10.0.0.5 method=GET path=/api/orders?customer=12&limit=20 user_agent=ShopApp/3.8.1 (iPhone; iOS 17.4.1) upstream=192.0.2.10:8000, 192.0.2.11:8000 host=shop.example.com x_forwarded_for=203.0.113.9, 198.51.100.2 us=502, 502 | GET /api/orders?customer=12&limit=20 HTTP/1.1"],
+                &["2026-11-21T06:01:02.000Z error status=502 duration=0.01 upstream_duration=0.009 bytes=150 client=203.0.113.9 peer=10.0.0.5 method=GET path=/api/orders?customer=12&limit=20 user_agent=ShopApp/3.8.1 (iPhone; iOS 17.4.1) upstream=192.0.2.10:8000, 192.0.2.11:8000 host=shop.example.com x_forwarded_for=203.0.113.9, 198.51.100.2 us=502, 502 | GET /api/orders?customer=12&limit=20 HTTP/1.1"],
             ),
             // `timed_combined`: bare $request_time $upstream_response_time $pipe.
             (

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod apache_error;
+pub mod aws_alb;
 pub mod generic;
 pub mod haproxy;
 pub mod nginx_access;
@@ -23,6 +24,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(nginx_error::NginxError),
         Arc::new(apache_error::ApacheError),
         Arc::new(haproxy::Haproxy),
+        Arc::new(aws_alb::AwsAlb),
         Arc::new(generic::Generic),
     ]
 }

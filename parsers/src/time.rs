@@ -322,7 +322,7 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
         .iter()
         .take_while(|c| c.is_ascii_uppercase() || **c == b'/' || c.is_ascii_lowercase())
         .count();
-    if (2..=32).contains(&len) && !matches!(b.get(len), Some(c) if c.is_ascii_alphanumeric()) {
+    if (2..=32).contains(&len) && b.get(len).is_none_or(|c| !c.is_ascii_alphanumeric()) {
         let word = std::str::from_utf8(&b[..len]).unwrap_or("");
         if let Some(off) = zone_abbreviation(word) {
             return (ZoneSpec::Offset(off), len);

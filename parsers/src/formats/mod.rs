@@ -16,8 +16,10 @@ pub mod generic;
 pub mod haproxy;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod raw;
 
-/// Every built-in format, most specific first; the generic fallback last.
+/// Every built-in format, most specific first; the generic fallback, then
+/// `raw` (which reads nothing and so never wins detection) last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(nginx_access::NginxAccess),
@@ -26,5 +28,6 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(haproxy::Haproxy),
         Arc::new(aws_alb::AwsAlb),
         Arc::new(generic::Generic),
+        Arc::new(raw::Raw),
     ]
 }

@@ -49,6 +49,8 @@ fn resolve_time_of_day_takes_the_latest_day_not_after_the_reference() {
         chicago.resolve_time_of_day(hms(18, 0, 0)),
         Some((Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(), flags))
     );
+}
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 

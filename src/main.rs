@@ -1,1 +1,5 @@
-fn main() {}
+//! The `onset` binary: see the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    onset::cli::main()
+}

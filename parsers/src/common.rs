@@ -9,7 +9,7 @@ use nom::character::complete::char;
 use nom::error::{Error, ErrorKind};
 use nom::{IResult, Parser};
 
-use crate::event::{Level, Timestamp};
+use crate::event::{Fields, Level, Timestamp};
 use crate::format::ParseError;
 use crate::time::{ParsedTime, TimeContext};
 
@@ -207,6 +207,71 @@ pub fn timestamp<'a>(
     Ok(Timestamp { utc, text, flags })
 }
 
+/// [`timestamp`] for a time of day written without a date (`05:53:09.285`):
+/// the date comes from the context, see [`TimeContext::resolve_time_of_day`].
+pub fn timestamp_of_day<'a>(
+    text: &'a str,
+    time: chrono::NaiveTime,
+    ctx: &TimeContext,
+) -> Result<Timestamp<'a>, ParseError> {
+    let (utc, flags) = ctx
+        .resolve_time_of_day(time)
+        .ok_or(ParseError::new("timestamp out of range", 0))?;
+    Ok(Timestamp { utc, text, flags })
+}
+
+/// Sets [`Fields`] from the `key=value` tokens of a free-text message line
+/// (`Unhandled exception request_id=ab12 POST /x`, `... (pool_size=5
+/// max_overflow=5)`), leaving the message itself alone. Only tokens whose
+/// key is an identifier (`[A-Za-z_][A-Za-z0-9_.-]*`, after one opening
+/// `(`/`[`/`{`) count; a value loses a trailing `,`/`;` and a closing
+/// bracket or quote it did not open. Words without `=` and empty values
+/// are skipped. Pass one line: code in a traceback is not key/value data.
+pub fn set_message_pairs<'a>(line: &'a str, fields: &mut Fields<'a>) {
+    for (key, value) in kv_pairs(line) {
+        let key = key.trim_start_matches(['(', '[', '{']);
+        let mut chars = key.chars();
+        let ident = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !ident {
+            continue;
+        }
+        let value = match value {
+            Cow::Borrowed(v) => Cow::Borrowed(trim_value_punctuation(v)),
+            Cow::Owned(v) => Cow::Owned(trim_value_punctuation(&v).to_string()),
+        };
+        if value.is_empty() {
+            continue;
+        }
+        fields.set(key, value);
+    }
+}
+
+/// Drops the punctuation that follows a value in prose: `3s)` → `3s`,
+/// `5,` → `5`, but `f(x)` and `[a]` stay whole.
+fn trim_value_punctuation(v: &str) -> &str {
+    let mut v = v;
+    loop {
+        let Some(last) = v.chars().last() else {
+            return v;
+        };
+        let strip = match last {
+            ',' | ';' => true,
+            ')' => !v.contains('('),
+            ']' => !v.contains('['),
+            '}' => !v.contains('{'),
+            '"' | '\'' => v.matches(last).count() % 2 == 1,
+            _ => false,
+        };
+        if !strip {
+            return v;
+        }
+        v = &v[..v.len() - 1];
+    }
+}
+
 /// The text consumed between `before` and `after` (a suffix of `before`).
 #[inline]
 pub fn consumed<'a>(before: &'a str, after: &'a str) -> &'a str {
@@ -220,6 +285,116 @@ pub fn nom_err(record: &str, e: nom::Err<Error<&str>>, reason: &'static str) -> 
             ParseError::at_rest(reason, record, err.input)
         }
         nom::Err::Incomplete(_) => ParseError::new(reason, record.len()),
+    }
+}
+
+/// An HTTP request line split into its parts: `GET /a?b=1 HTTP/1.1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLine<'a> {
+    /// The method (`GET`, `PROPFIND`): upper-case letters, `-` or `_`.
+    pub method: &'a str,
+    /// The request target as sent: a path, an absolute URI (`http://h/p`), `*`…
+    pub target: &'a str,
+    /// The protocol (`HTTP/1.1`), `None` for an HTTP/0.9-style `GET /`.
+    pub protocol: Option<&'a str>,
+}
+
+/// Splits a request line as access logs write it. Returns `None` for what
+/// is not one (`-`, an empty string, TLS bytes sent to a plain-HTTP port,
+/// `\x16\x03\x01…` as nginx escapes them): the caller keeps the raw text.
+pub fn request_line(s: &str) -> Option<RequestLine<'_>> {
+    let b = s.as_bytes();
+    let sp = memchr::memchr(b' ', b)?;
+    let method = &s[..sp];
+    if method.is_empty()
+        || method.len() > 32
+        || !method
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c == b'-' || c == b'_')
+    {
+        return None;
+    }
+    let rest = &s[sp + 1..];
+    let (target, protocol) = match memchr::memrchr(b' ', rest.as_bytes()) {
+        Some(p) => {
+            let proto = &rest[p + 1..];
+            if !proto.starts_with("HTTP/") {
+                return None;
+            }
+            (&rest[..p], Some(proto))
+        }
+        None => (rest, None),
+    };
+    if target.is_empty() || target.bytes().any(|c| c == b' ' || c.is_ascii_control()) {
+        return None;
+    }
+    Some(RequestLine {
+        method,
+        target,
+        protocol,
+    })
+}
+
+/// Splits an absolute-form request target (`https://host:443/p?q`) into
+/// its authority (`host:443`) and path (`/p?q`, `/` when empty). A target
+/// without a scheme is returned as the path, with no authority.
+pub fn split_url(target: &str) -> (Option<&str>, &str) {
+    let Some(scheme_end) = memchr::memmem::find(target.as_bytes(), b"://") else {
+        return (None, target);
+    };
+    let scheme = &target[..scheme_end];
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+')
+    {
+        return (None, target);
+    }
+    let after = &target[scheme_end + 3..];
+    match after.find(['/', '?']) {
+        Some(p) => (Some(&after[..p]), &after[p..]),
+        None => (Some(after), "/"),
+    }
+}
+
+/// The address part of an `address:port` field: `203.0.113.5:51234` →
+/// `203.0.113.5`, `[2001:db8::1]:443` → `2001:db8::1`, and — for fields
+/// that always carry a port, as HAProxy and Apache write them —
+/// `2001:db8::1:51234` → `2001:db8::1`. Text without a `:digits` tail is
+/// returned as is.
+pub fn strip_port(addr: &str) -> &str {
+    if let Some(inner) = addr.strip_prefix('[') {
+        return match inner.find(']') {
+            Some(end) => &inner[..end],
+            None => addr,
+        };
+    }
+    match addr.rfind(':') {
+        Some(p)
+            if p > 0
+                && p + 1 < addr.len()
+                && addr.as_bytes()[p + 1..].iter().all(u8::is_ascii_digit) =>
+        {
+            &addr[..p]
+        }
+        _ => addr,
+    }
+}
+
+/// Whether `s` is an IPv4 or IPv6 address (no port).
+#[inline]
+pub fn is_ip(s: &str) -> bool {
+    s.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The level an access log line gets from its HTTP status: 5xx error,
+/// 4xx warn, anything else (or no status) info.
+#[inline]
+pub fn level_from_status(status: Option<u16>) -> Level {
+    match status {
+        Some(500..=599) => Level::Error,
+        Some(400..=499) => Level::Warn,
+        _ => Level::Info,
     }
 }
 
@@ -263,6 +438,28 @@ mod tests {
     }
 
     #[test]
+    fn set_message_pairs_reads_only_key_value_tokens() {
+        let mut f = Fields::default();
+        set_message_pairs(
+            "Starting app version 1.4.2 (pool_size=5 max_overflow=5 pool_timeout=3s) request_id=ab12 status=500, duration_ms=12.5; client=\"203.0.113.5\" a = b f=g(x)",
+            &mut f,
+        );
+        assert_eq!(f.request_id.as_deref(), Some("ab12"));
+        assert_eq!(f.status, Some(500));
+        assert_eq!(f.duration, Some(0.0125));
+        assert_eq!(f.client.as_deref(), Some("203.0.113.5"));
+        assert_eq!(f.extra("pool_size"), Some("5"));
+        assert_eq!(f.extra("pool_timeout"), Some("3s"));
+        assert_eq!(f.extra("f"), Some("g(x)"));
+        assert_eq!(f.extra("a"), None);
+        assert_eq!(f.extra("b"), None);
+        // Garbage does not panic and sets nothing.
+        let mut g = Fields::default();
+        set_message_pairs("=x ==( \"=\" (=) é=ü )", &mut g);
+        assert_eq!(g, Fields::default());
+    }
+
+    #[test]
     fn level_word_accepts_bracketed_and_plain_levels_only() {
         assert_eq!(level_word("[error] x"), Ok((" x", Level::Error)));
         assert_eq!(level_word("WARNING: disk"), Ok((" disk", Level::Warn)));
@@ -275,5 +472,60 @@ mod tests {
         );
         assert!(level_word("Information2 x").is_err());
         assert!(level_word("[warn x").is_err());
+    }
+    #[test]
+    fn request_line_splits_real_lines_and_rejects_junk() {
+        let r = request_line("GET /api/orders?customer=1&limit=20 HTTP/1.1");
+        assert_eq!(
+            r,
+            Some(RequestLine {
+                method: "GET",
+                target: "/api/orders?customer=1&limit=20",
+                protocol: Some("HTTP/1.1"),
+            })
+        );
+        assert_eq!(request_line("GET /").map(|r| r.protocol), Some(None));
+        assert_eq!(
+            request_line("CONNECT example.com:443 HTTP/1.1").map(|r| r.target),
+            Some("example.com:443")
+        );
+        for junk in [
+            "-",
+            "",
+            r"\x16\x03\x01\x00\xF7\x01",
+            "get / HTTP/1.1",
+            "GET  HTTP/1.1",
+            "GET / a b",
+            "GET /a b HTTP/1.1",
+        ] {
+            assert_eq!(request_line(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn split_url_takes_the_path_of_absolute_targets() {
+        assert_eq!(
+            split_url("https://shop.example.com:443/api/x?q=1"),
+            (Some("shop.example.com:443"), "/api/x?q=1")
+        );
+        assert_eq!(split_url("http://h:80"), (Some("h:80"), "/"));
+        assert_eq!(split_url("http://h?x=1"), (Some("h"), "?x=1"));
+        assert_eq!(split_url("/plain?x"), (None, "/plain?x"));
+        assert_eq!(
+            split_url("/redirect?to=http://x/"),
+            (None, "/redirect?to=http://x/")
+        );
+    }
+
+    #[test]
+    fn strip_port_handles_v4_v6_and_brackets() {
+        assert_eq!(strip_port("203.0.113.5:51234"), "203.0.113.5");
+        assert_eq!(strip_port("[2001:db8::1]:443"), "2001:db8::1");
+        assert_eq!(strip_port("2001:db8::1:51234"), "2001:db8::1");
+        assert_eq!(strip_port("198.51.100.7"), "198.51.100.7");
+        assert_eq!(strip_port("host:"), "host:");
+        assert_eq!(strip_port(":80"), ":80");
+        assert_eq!(strip_port("[broken"), "[broken");
+        assert_eq!(strip_port(""), "");
     }
 }

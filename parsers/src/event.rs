@@ -355,7 +355,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    // `value` stays a `Cow` so that text fields keep it borrowed (`value.clone()`).
+    // The Cow is cloned into the field, keeping a borrowed value borrowed.
     #[allow(clippy::ptr_arg)]
     fn set_known(&mut self, key: &str, value: &Cow<'a, str>) -> bool {
         let v = value.trim();

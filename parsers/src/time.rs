@@ -116,6 +116,28 @@ impl TimeContext {
         }
     }
 
+    /// Dates a time of day that was written without any date (logback's and
+    /// log4j2's default `%d{HH:mm:ss.SSS}`): it gets the latest date, in the
+    /// source's zone, that puts it no later than [`TIME_OF_DAY_SLACK`] after
+    /// the reference (a line is written before its file's modification
+    /// time). Flagged `ZONE_ASSUMED` and `YEAR_INFERRED` — there is no
+    /// separate flag for an inferred day: the whole date, year included, was
+    /// taken from the reference. So a time-only log is placed within the day
+    /// before its reference; one that spans several days folds onto that day.
+    pub fn resolve_time_of_day(&self, time: NaiveTime) -> Option<(DateTime<Utc>, TimeFlags)> {
+        let local_ref = self.reference.with_timezone(&self.zone).naive_local();
+        let limit = local_ref.checked_add_signed(TIME_OF_DAY_SLACK)?;
+        let mut naive = local_ref.date().and_time(time);
+        if naive > limit {
+            naive = naive.checked_sub_signed(Duration::days(1))?;
+        }
+        let (utc, dst) = local_to_utc(&self.zone, naive)?;
+        Some((
+            utc,
+            TimeFlags::ZONE_ASSUMED | TimeFlags::YEAR_INFERRED | dst,
+        ))
+    }
+
     /// Gives a year-less wall-clock time the latest year that keeps it no
     /// later than a day after the reference.
     fn infer_year(&self, naive: NaiveDateTime) -> Option<NaiveDateTime> {
@@ -134,6 +156,10 @@ impl TimeContext {
         None
     }
 }
+
+/// How far after the reference a time of day may fall and still be dated on
+/// the reference's day (clock skew, a reference taken just before the last write).
+pub const TIME_OF_DAY_SLACK: Duration = Duration::minutes(5);
 
 /// Reads a wall-clock time in `zone`, resolving DST gaps and overlaps.
 pub fn local_to_utc(zone: &Tz, naive: NaiveDateTime) -> Option<(DateTime<Utc>, TimeFlags)> {
@@ -327,7 +353,7 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
         .iter()
         .take_while(|c| c.is_ascii_uppercase() || **c == b'/' || c.is_ascii_lowercase())
         .count();
-    if (2..=32).contains(&len) && !matches!(b.get(len), Some(c) if c.is_ascii_alphanumeric()) {
+    if (2..=32).contains(&len) && !b.get(len).is_some_and(u8::is_ascii_alphanumeric) {
         let word = std::str::from_utf8(&b[..len]).unwrap_or("");
         if let Some(off) = zone_abbreviation(word) {
             return (ZoneSpec::Offset(off), len);
@@ -347,7 +373,8 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
 
 /// ISO 8601 / RFC 3339 and their log variants: `2026-11-21T05:53:08.246Z`,
 /// `2026-11-21 05:53:08,463`, `2026-11-21 05:53:08.246+01:00`,
-/// `2026/11/21 06:00:48` (slashes, as nginx writes). An offset directly after
+/// `2026/11/21 06:00:48` (slashes, as nginx writes), `2026-11-21  5:53:08`
+/// (hour padded with a space, as MariaDB writes). An offset directly after
 /// the time is read; a zone *word* after a space is not (see [`iso8601_zoned`]).
 pub fn iso8601(i: &str) -> IResult<&str, ParsedTime> {
     match iso8601_bytes(i.as_bytes(), None) {
@@ -393,6 +420,14 @@ fn iso8601_bytes(b: &[u8], zone_after_space: Option<bool>) -> Option<(ParsedTime
         return None;
     }
     used += 1;
+    // A space-padded hour after a space (`%2d`, MariaDB's `2026-11-21  5:53:08`).
+    if b[10] == b' '
+        && b.get(used) == Some(&b' ')
+        && b.get(used + 1).is_some_and(u8::is_ascii_digit)
+        && b.get(used + 2) == Some(&b':')
+    {
+        used += 1;
+    }
     let (time, tl) = hms_frac(&b[used..])?;
     used += tl;
     let mut zone = ZoneSpec::Local;
@@ -639,6 +674,20 @@ pub fn epoch_text(s: &str) -> Option<ParsedTime> {
     let dt =
         DateTime::<Utc>::from_timestamp(i64::try_from(secs).ok()?, u32::try_from(nanos).ok()?)?;
     Some(ParsedTime::utc(dt.naive_utc()))
+}
+
+/// A time of day with no date: `05:53:09.285`, `05:53:09,285`, `05:53:09`
+/// (logback's and log4j2's default `%d{HH:mm:ss.SSS}`). The hour must have
+/// two digits. Date it with [`TimeContext::resolve_time_of_day`].
+pub fn time_of_day(i: &str) -> IResult<&str, NaiveTime> {
+    let b = i.as_bytes();
+    if b.len() < 8 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() || b[2] != b':' {
+        return fail(i);
+    }
+    match hms_frac(b) {
+        Some((t, used)) => Ok((&i[used..], t)),
+        None => fail(i),
+    }
 }
 
 /// Any of the readers above, tried in turn (for generic and user formats).

@@ -10,9 +10,37 @@ use std::sync::Arc;
 
 use crate::format::Format;
 
+pub mod apache_error;
+pub mod aws_alb;
 pub mod generic;
+pub mod gunicorn;
+pub mod haproxy;
+pub mod java;
+pub mod mysql_error;
+pub mod mysql_general;
+pub(crate) mod mysql_shared;
+pub mod mysql_slow;
+pub mod nginx_access;
+pub mod nginx_error;
+pub mod python;
+pub mod raw;
 
-/// Every built-in format, most specific first; the generic fallback last.
+/// Every built-in format, most specific first; the generic fallback, then
+/// `raw` (which reads nothing and so never wins detection) last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic)]
+    vec![
+        Arc::new(nginx_access::NginxAccess),
+        Arc::new(nginx_error::NginxError),
+        Arc::new(apache_error::ApacheError),
+        Arc::new(haproxy::Haproxy),
+        Arc::new(aws_alb::AwsAlb),
+        Arc::new(gunicorn::Gunicorn),
+        Arc::new(python::Python),
+        Arc::new(java::Java),
+        Arc::new(mysql_error::MysqlError),
+        Arc::new(mysql_slow::MysqlSlow),
+        Arc::new(mysql_general::MysqlGeneral),
+        Arc::new(generic::Generic),
+        Arc::new(raw::Raw),
+    ]
 }

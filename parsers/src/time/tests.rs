@@ -15,13 +15,13 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> DateTime
     Utc.from_utc_datetime(&naive(y, mo, d, h, mi, s, nanos))
 }
 
-fn ctx_at(zone: Tz, reference: DateTime<Utc>) -> TimeContext {
+fn ctx_with(zone: Tz, reference: DateTime<Utc>) -> TimeContext {
     TimeContext { zone, reference }
 }
 
 /// The default test context: UTC, reference 2026-11-21 12:00 UTC.
 fn ctx() -> TimeContext {
-    ctx_at(chrono_tz::UTC, utc(2026, 11, 21, 12, 0, 0, 0))
+    ctx_with(chrono_tz::UTC, utc(2026, 11, 21, 12, 0, 0, 0))
 }
 
 /// Runs `reader` on each input and compares (wall clock, zone, year missing, rest).
@@ -244,7 +244,7 @@ fn iso8601_zone_word_consumes_and_flags_unknown_abbreviations() {
     );
     let (_, parsed) =
         iso8601_zone_word("2026-11-21 05:53:08 XYZT").unwrap_or_else(|e| panic!("{e}"));
-    let berlin = ctx_at(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
+    let berlin = ctx_with(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
     assert_eq!(
         berlin.resolve(parsed),
         Some((utc(2026, 11, 21, 4, 53, 8, 0), TimeFlags::ZONE_UNRECOGNIZED))
@@ -573,7 +573,7 @@ fn zone_abbreviations() {
     }
     // Resolved through a reader: the abbreviation's offset wins over the context's zone.
     let (_, t) = iso8601_zoned("2026-11-21 00:53:08 EST").unwrap_or_else(|e| panic!("{e}"));
-    let berlin = ctx_at(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
+    let berlin = ctx_with(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
     assert_eq!(
         berlin.resolve(t),
         Some((utc(2026, 11, 21, 5, 53, 8, 0), TimeFlags::empty()))
@@ -593,7 +593,7 @@ fn dst_gap_moves_forward() {
     // Chicago springs forward on 2026-03-08 at 02:00 CST (08:00 UTC) to 03:00 CDT:
     // 02:30 never happened on the wall clock. It is moved forward by the gap,
     // to 03:30 CDT (08:30 UTC) — after the jump, never before it.
-    let chicago = ctx_at(chrono_tz::America::Chicago, utc(2026, 11, 21, 12, 0, 0, 0));
+    let chicago = ctx_with(chrono_tz::America::Chicago, utc(2026, 11, 21, 12, 0, 0, 0));
     assert_eq!(
         chicago.resolve(local(2026, 3, 8, 2, 30)),
         Some((
@@ -624,7 +624,7 @@ fn dst_gap_moves_forward() {
         "{before:?} {moved:?} {after:?}"
     );
     // A half-hour gap (Lord Howe Island) moves by half an hour.
-    let lord_howe = ctx_at(
+    let lord_howe = ctx_with(
         chrono_tz::Australia::Lord_Howe,
         utc(2026, 11, 21, 12, 0, 0, 0),
     );
@@ -639,7 +639,7 @@ fn dst_gap_moves_forward() {
 #[test]
 fn dst_overlap_takes_the_earlier_instant() {
     // Chicago falls back on 2026-11-01 at 02:00 CDT to 01:00 CST: 01:30 happened twice.
-    let chicago = ctx_at(chrono_tz::America::Chicago, utc(2026, 11, 21, 12, 0, 0, 0));
+    let chicago = ctx_with(chrono_tz::America::Chicago, utc(2026, 11, 21, 12, 0, 0, 0));
     assert_eq!(
         chicago.resolve(local(2026, 11, 1, 1, 30)),
         Some((
@@ -677,7 +677,7 @@ fn year_less(mo: u32, d: u32, h: u32, mi: u32, s: u32) -> ParsedTime {
 
 #[test]
 fn year_inference_around_new_year() {
-    let ctx = ctx_at(chrono_tz::UTC, utc(2027, 1, 2, 0, 0, 0, 0));
+    let ctx = ctx_with(chrono_tz::UTC, utc(2027, 1, 2, 0, 0, 0, 0));
     let flags = TimeFlags::ZONE_ASSUMED | TimeFlags::YEAR_INFERRED;
     assert_eq!(
         ctx.resolve(year_less(12, 31, 23, 59, 59)),
@@ -713,13 +713,13 @@ fn year_inference_around_new_year() {
 #[test]
 fn feb_29_without_year_takes_the_last_leap_year() {
     // 2027 is not a leap year, nor 2026 or 2025: the last Feb 29 was in 2024.
-    let ctx = ctx_at(chrono_tz::UTC, utc(2027, 6, 1, 0, 0, 0, 0));
+    let ctx = ctx_with(chrono_tz::UTC, utc(2027, 6, 1, 0, 0, 0, 0));
     assert_eq!(
         ctx.resolve(year_less(2, 29, 12, 0, 0)).map(|r| r.0),
         Some(utc(2024, 2, 29, 12, 0, 0, 0))
     );
     // In a leap year, after Feb 29: that year.
-    let ctx = ctx_at(chrono_tz::UTC, utc(2028, 3, 1, 0, 0, 0, 0));
+    let ctx = ctx_with(chrono_tz::UTC, utc(2028, 3, 1, 0, 0, 0, 0));
     assert_eq!(
         ctx.resolve(year_less(2, 29, 12, 0, 0)).map(|r| r.0),
         Some(utc(2028, 2, 29, 12, 0, 0, 0))
@@ -728,7 +728,7 @@ fn feb_29_without_year_takes_the_last_leap_year() {
 
 #[test]
 fn resolve_flags_and_zones() {
-    let berlin = ctx_at(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
+    let berlin = ctx_with(chrono_tz::Europe::Berlin, utc(2026, 11, 21, 12, 0, 0, 0));
     // Zone-less: read in the context's zone, flagged.
     assert_eq!(
         berlin.resolve(local(2026, 7, 1, 12, 0)),
@@ -805,4 +805,74 @@ proptest! {
         prop_assert_eq!(read(format!("{}", ns / 1_000_000)), want.with_nanosecond(nanos / 1_000_000 * 1_000_000));
         prop_assert_eq!(read(format!("{secs}")), want.with_nanosecond(0));
     }
+}
+
+// Time of day (dates from the context).
+
+fn ctx_at(zone: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> TimeContext {
+    TimeContext {
+        zone,
+        reference: Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap(),
+    }
+}
+
+#[test]
+fn time_of_day_reads_two_digit_hours_with_any_fraction() {
+    let t = |h, m, s, ms| NaiveTime::from_hms_milli_opt(h, m, s, ms).expect("valid time");
+    assert_eq!(
+        time_of_day("05:53:09.285 [main]"),
+        Ok((" [main]", t(5, 53, 9, 285)))
+    );
+    assert_eq!(time_of_day("23:59:59,001"), Ok(("", t(23, 59, 59, 1))));
+    assert_eq!(time_of_day("05:53:09 x"), Ok((" x", t(5, 53, 9, 0))));
+    assert!(time_of_day("5:53:09.285").is_err());
+    assert!(time_of_day("25:53:09").is_err());
+    assert!(time_of_day("2026-11-21").is_err());
+    assert!(time_of_day("05:53").is_err());
+}
+
+#[test]
+fn resolve_time_of_day_takes_the_latest_day_not_after_the_reference() {
+    let flags = TimeFlags::ZONE_ASSUMED | TimeFlags::YEAR_INFERRED;
+    let hms = |h, m, s| NaiveTime::from_hms_opt(h, m, s).expect("valid time");
+    let ctx = ctx_at(chrono_tz::UTC, 2026, 11, 21, 12, 0);
+    // Earlier in the day of the reference: that day.
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(5, 53, 9)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 5, 53, 9).unwrap(), flags))
+    );
+    // A few minutes after the reference: still that day (slack).
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(12, 4, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 12, 4, 0).unwrap(), flags))
+    );
+    // Later than the reference: the day before.
+    assert_eq!(
+        ctx.resolve_time_of_day(hms(13, 0, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 20, 13, 0, 0).unwrap(), flags))
+    );
+    // The day is the reference's day in the source's zone: 00:30 UTC is
+    // still Nov 20 in Chicago, so 18:00 there is Nov 20 18:00 CST.
+    let chicago = ctx_at(chrono_tz::America::Chicago, 2026, 11, 21, 0, 30);
+    assert_eq!(
+        chicago.resolve_time_of_day(hms(18, 0, 0)),
+        Some((Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(), flags))
+    );
+}
+
+#[test]
+fn iso8601_reads_a_space_padded_hour() {
+    // MariaDB's error log: `%d-%02d-%02d %2d:%02d:%02d`.
+    let (rest, t) = iso8601("2026-11-21  5:53:08 0 [Note] x").expect("padded hour");
+    assert_eq!(rest, " 0 [Note] x");
+    assert_eq!(t.naive, naive(2026, 11, 21, 5, 53, 8, 0));
+    assert_eq!(t.zone, ZoneSpec::Local);
+    let (rest, t) = iso8601("2026-11-21 15:53:08 0").expect("two-digit hour");
+    assert_eq!(rest, " 0");
+    assert_eq!(t.naive, naive(2026, 11, 21, 15, 53, 8, 0));
+    // Only one padding space, and only before a one-digit hour.
+    assert!(iso8601("2026-11-21   5:53:08").is_err());
+    assert!(iso8601("2026-11-21  15:53:08").is_err());
+    assert!(iso8601("2026-11-21T 5:53:08").is_err());
+    assert!(iso8601("2026-11-21  ").is_err());
 }

@@ -1,0 +1,3 @@
+//! Analysis: pure functions over what the index holds (no I/O here).
+
+pub mod template;

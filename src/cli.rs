@@ -1,0 +1,460 @@
+//! The command line: argument definitions (clap) and the commands' output.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono_tz::Tz;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::index::document::micros_to_rfc3339;
+use crate::index::search::{search, SearchRequest};
+use crate::index::{SourceEntry, Store, DEFAULT_DIR};
+use crate::ingest::{self, FileOutcome, IngestOptions, IngestReport};
+use crate::timearg::parse_time;
+
+/// onset: find the first divergence in the logs of an outage.
+#[derive(Debug, Parser)]
+#[command(name = "onset", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read log files, folders, globs or `-` (stdin) into the index.
+    Ingest(IngestArgs),
+    /// List the sources in the index: format, kind, events, time span, zone.
+    Sources(SourcesArgs),
+    /// Search events (tantivy query syntax), in time order.
+    Search(SearchArgs),
+    /// List the formats onset can read.
+    Formats(FormatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexArg {
+    /// Index folder.
+    #[arg(long, env = "ONSET_INDEX", default_value = DEFAULT_DIR, value_name = "DIR")]
+    index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct IngestArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Zone of zone-less timestamps: `ZONE` for every source, or `SOURCE=ZONE` (IANA names, e.g. America/Chicago). Repeatable.
+    #[arg(long = "tz", value_name = "[SOURCE=]ZONE")]
+    tz: Vec<String>,
+    /// Name the source of a file or folder: `NAME=PATH`. Repeatable.
+    #[arg(long = "source", value_name = "NAME=PATH")]
+    source: Vec<String>,
+    /// Read every file with this format instead of detecting it (see `onset formats`).
+    #[arg(long, value_name = "NAME")]
+    format: Option<String>,
+    /// Folder of user-defined formats (TOML files).
+    #[arg(long, value_name = "DIR")]
+    formats_dir: Option<PathBuf>,
+    /// Parser threads (default: one per core).
+    #[arg(long, default_value_t = 0, hide = true)]
+    threads: usize,
+    /// Commit every N input bytes (tests use it to interrupt an ingest mid-way).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    commit_bytes: Option<u64>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Files, folders (read recursively), globs, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct SourcesArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Earliest time (RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC).
+    #[arg(long, value_parser = parse_time, value_name = "T")]
+    from: Option<i64>,
+    /// Latest time, exclusive.
+    #[arg(long, value_parser = parse_time, value_name = "T")]
+    to: Option<i64>,
+    /// Only this source. Repeatable.
+    #[arg(long = "source", value_name = "S")]
+    source: Vec<String>,
+    /// At most this many events.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    limit: usize,
+    /// Print one JSON event per line.
+    #[arg(long)]
+    json: bool,
+    /// Query: words search the message; `field:value` searches a field
+    /// (status:502, level:error, source:postgresql, client:203.0.113.7,
+    /// request_id:…, pid:…); AND/OR/NOT, "phrases", ranges `status:[500 TO 599]`.
+    #[arg(value_name = "QUERY", default_value = "")]
+    query: String,
+}
+
+#[derive(Debug, Args)]
+struct FormatsArgs {
+    /// Folder of user-defined formats (TOML files) to list too.
+    #[arg(long, value_name = "DIR")]
+    formats_dir: Option<PathBuf>,
+}
+
+/// Runs the command line; the exit code follows the house rule: 0 success,
+/// 1 failure, 2 usage error.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("onset: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                c.downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A usage error found after parsing (bad `--tz`, bad `--source`): exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(String);
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let result = match cli.command {
+        Command::Ingest(a) => cmd_ingest(a),
+        Command::Sources(a) => cmd_sources(a),
+        Command::Search(a) => cmd_search(a),
+        Command::Formats(a) => cmd_formats(a),
+    };
+    match result {
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("onset: {e}");
+            Ok(ExitCode::from(2))
+        }
+        other => other,
+    }
+}
+
+fn parse_zone(s: &str) -> Result<Tz> {
+    s.parse::<Tz>().map_err(|_| {
+        UsageError(format!(
+            "unknown time zone `{s}` (use an IANA name such as UTC, Europe/Berlin, America/Chicago)"
+        ))
+        .into()
+    })
+}
+
+fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
+    let mut opts = IngestOptions {
+        index_dir: a.index.index,
+        paths: a.paths,
+        format: a.format,
+        formats_dir: a.formats_dir,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !a.json,
+        threads: a.threads,
+        commit_bytes: a.commit_bytes,
+        ..IngestOptions::default()
+    };
+    for tz in &a.tz {
+        match tz.split_once('=') {
+            Some((source, zone)) => {
+                opts.zones.insert(source.to_string(), parse_zone(zone)?);
+            }
+            None => opts.zone = Some(parse_zone(tz)?),
+        }
+    }
+    for s in &a.source {
+        let (name, path) = s
+            .split_once('=')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+            .ok_or_else(|| UsageError(format!("--source wants NAME=PATH, got `{s}`")))?;
+        opts.names.push((name.to_string(), PathBuf::from(path)));
+    }
+    let report = ingest::ingest(&opts)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &ingest_json(&report))?;
+        writeln!(out)?;
+    } else {
+        print_ingest(&mut out, &report)?;
+    }
+    for s in &report.skipped {
+        let tag = if s.error { "error" } else { "skipped" };
+        eprintln!("onset: {tag}: {}: {}", s.path, s.reason);
+    }
+    if report.files.is_empty() && report.has_errors() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn ingest_json(report: &IngestReport) -> serde_json::Value {
+    serde_json::json!({
+        "added": report.added,
+        "bytes": report.bytes,
+        "seconds": report.elapsed.as_secs_f64(),
+        "files": report.files.iter().map(|f| serde_json::json!({
+            "path": f.path,
+            "source": f.source,
+            "status": match f.outcome { FileOutcome::Read { .. } => "read", FileOutcome::UpToDate => "up-to-date" },
+            "events": match f.outcome { FileOutcome::Read { events } => events, FileOutcome::UpToDate => 0 },
+        })).collect::<Vec<_>>(),
+        "sources": report.sources.iter().map(|(n, s)| source_json(n, s)).collect::<Vec<_>>(),
+        "skipped": report.skipped.iter().map(|s| serde_json::json!({
+            "path": s.path, "reason": s.reason, "error": s.error,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_ingest(out: &mut impl Write, report: &IngestReport) -> Result<()> {
+    let secs = report.elapsed.as_secs_f64().max(1e-6);
+    let up_to_date = report
+        .files
+        .iter()
+        .filter(|f| f.outcome == FileOutcome::UpToDate)
+        .count();
+    writeln!(
+        out,
+        "Added {} events from {} file{} in {:.1} s ({:.1} MB read, {:.1} MB/s){}.",
+        thousands(report.added),
+        report.files.len() - up_to_date,
+        if report.files.len() - up_to_date == 1 {
+            ""
+        } else {
+            "s"
+        },
+        secs,
+        report.bytes as f64 / 1e6,
+        report.bytes as f64 / 1e6 / secs,
+        if up_to_date > 0 {
+            format!("; {up_to_date} already in the index")
+        } else {
+            String::new()
+        }
+    )?;
+    if !report.sources.is_empty() {
+        writeln!(out)?;
+        print_sources_table(out, &report.sources)?;
+    }
+    if !report.skipped.is_empty() {
+        writeln!(out, "\nNot read:")?;
+        for s in &report.skipped {
+            writeln!(out, "  {}: {}", s.path, s.reason)?;
+        }
+    }
+    Ok(())
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    name: &'a str,
+    format: &'a str,
+    kind: &'a str,
+    zone: &'a str,
+    confidence: f64,
+    events: u64,
+    unparsed: u64,
+    flagged_times: u64,
+    first: Option<String>,
+    last: Option<String>,
+    files: Vec<String>,
+}
+
+fn source_json<'a>(name: &'a str, s: &'a SourceEntry) -> SourceJson<'a> {
+    SourceJson {
+        name,
+        format: &s.format,
+        kind: &s.kind,
+        zone: &s.zone,
+        confidence: (s.confidence * 1000.0).round() / 1000.0,
+        events: s.events,
+        unparsed: s.unparsed,
+        flagged_times: s.flagged_times,
+        first: s.first_ts.map(micros_to_rfc3339),
+        last: s.last_ts.map(micros_to_rfc3339),
+        files: Vec::new(),
+    }
+}
+
+fn print_sources_table(out: &mut impl Write, sources: &[(String, SourceEntry)]) -> Result<()> {
+    let w = sources
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let fw = sources
+        .iter()
+        .map(|(_, s)| s.format.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    writeln!(
+        out,
+        "{:<w$}  {:<fw$}  {:<13}  {:>10}  {:>8}  {:<24}  {:<24}  zone",
+        "source", "format", "kind", "events", "unparsed", "first (UTC)", "last (UTC)"
+    )?;
+    for (name, s) in sources {
+        writeln!(
+            out,
+            "{:<w$}  {:<fw$}  {:<13}  {:>10}  {:>8}  {:<24}  {:<24}  {}",
+            name,
+            s.format,
+            s.kind,
+            thousands(s.events),
+            thousands(s.unparsed),
+            s.first_ts.map(micros_to_rfc3339).unwrap_or_default(),
+            s.last_ts.map(micros_to_rfc3339).unwrap_or_default(),
+            s.zone
+        )?;
+    }
+    Ok(())
+}
+
+fn cmd_sources(a: SourcesArgs) -> Result<ExitCode> {
+    let store = Store::open(&a.index.index)?;
+    let manifest = store.manifest()?;
+    let mut out = std::io::stdout().lock();
+    let sources: Vec<(String, SourceEntry)> = manifest
+        .sources
+        .iter()
+        .map(|(n, s)| (n.clone(), s.clone()))
+        .collect();
+    if a.json {
+        let list: Vec<SourceJson<'_>> = sources
+            .iter()
+            .map(|(n, s)| {
+                let mut j = source_json(n, s);
+                j.files = manifest
+                    .files
+                    .iter()
+                    .filter(|f| &f.source == n)
+                    .map(|f| f.path.clone())
+                    .collect();
+                j
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else if sources.is_empty() {
+        writeln!(out, "The index in {} is empty.", a.index.index.display())?;
+    } else {
+        print_sources_table(&mut out, &sources)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_search(a: SearchArgs) -> Result<ExitCode> {
+    let store = Store::open(&a.index.index)?;
+    let req = SearchRequest {
+        query: a.query,
+        from: a.from,
+        to: a.to,
+        sources: a.source,
+        limit: a.limit,
+    };
+    let result = search(&store, &req).map_err(|e| {
+        if format!("{e:#}").contains("invalid query") {
+            anyhow::Error::new(UsageError(format!("{e:#}")))
+        } else {
+            e
+        }
+    })?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if a.json {
+        for ev in &result.events {
+            serde_json::to_writer(&mut out, ev)?;
+            writeln!(out)?;
+        }
+    } else {
+        for ev in &result.events {
+            let text = ev.raw.lines().next().unwrap_or("");
+            writeln!(out, "{} {:<12} {}", ev.time, ev.source, text)?;
+        }
+        writeln!(
+            out,
+            "-- {} of {} matching events",
+            thousands(result.events.len() as u64),
+            thousands(result.total as u64)
+        )?;
+    }
+    out.flush().context("writing results")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_formats(a: FormatsArgs) -> Result<ExitCode> {
+    let registry = ingest::registry(a.formats_dir.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    for f in registry.formats() {
+        let aliases = if f.aliases().is_empty() {
+            String::new()
+        } else {
+            format!(" (also: {})", f.aliases().join(", "))
+        };
+        writeln!(
+            out,
+            "{:<18} {:<13} {}{}",
+            f.name(),
+            f.kind().as_str(),
+            f.description(),
+            aliases
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,133 @@
+//! The on-disk index: a tantivy index in a folder (default `.onset/`),
+//! its schema, the manifest kept in its commits, and search.
+//!
+//! Layout of the folder: tantivy's own files (`meta.json` — whose
+//! `payload` is our [`Manifest`] — and one set of segment files per
+//! segment). Nothing else: deleting the folder forgets everything.
+
+pub mod document;
+pub mod manifest;
+pub mod schema;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+pub use manifest::{FileEntry, Manifest, SourceEntry};
+pub use schema::Fields;
+
+/// Where the index lives unless `--index` or `ONSET_INDEX` says otherwise.
+pub const DEFAULT_DIR: &str = ".onset";
+
+/// Memory the tantivy writer may use for its in-memory segments, in total.
+pub const WRITER_MEMORY: usize = 192 * 1024 * 1024;
+
+/// An open index.
+pub struct Store {
+    /// The tantivy index.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// Its folder.
+    pub dir: PathBuf,
+}
+
+impl Store {
+    /// Opens the index in `dir`, creating the folder and an empty index if needed.
+    pub fn open_or_create(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
+        if Index::exists(&mmap)? {
+            return Store::open(dir);
+        }
+        let (schema, fields) = schema::build();
+        let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
+            .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+        Ok(Store {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing index; a clear error if there is none.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let exists = dir.join("meta.json").is_file();
+        if !exists {
+            bail!(
+                "no onset index in {} (run `onset ingest PATH…` first, or pass --index DIR)",
+                dir.display()
+            );
+        }
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("cannot open the index in {}", dir.display()))?;
+        let fields = Fields::from_schema(&index.schema()).with_context(|| {
+            format!(
+                "the index in {} was written by another version of onset: delete the folder and ingest again",
+                dir.display()
+            )
+        })?;
+        let store = Store {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        };
+        let manifest = store.manifest()?;
+        if manifest.schema_version != schema::SCHEMA_VERSION {
+            bail!(
+                "the index in {} has schema version {} but this onset writes version {}: delete the folder and ingest again",
+                dir.display(),
+                manifest.schema_version,
+                schema::SCHEMA_VERSION
+            );
+        }
+        Ok(store)
+    }
+
+    /// The manifest of the last commit.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let metas = self.index.load_metas()?;
+        Manifest::from_payload(metas.payload.as_deref()).with_context(|| {
+            format!(
+                "the manifest of the index in {} is unreadable",
+                self.dir.display()
+            )
+        })
+    }
+
+    /// A writer (one per process; tantivy locks the folder).
+    pub fn writer(&self, threads: usize) -> Result<IndexWriter<TantivyDocument>> {
+        let threads = threads.clamp(1, 8);
+        let budget = WRITER_MEMORY.max(threads * 16 * 1024 * 1024);
+        self.index
+            .writer_with_num_threads(threads, budget)
+            .with_context(|| {
+                format!(
+                    "cannot write to the index in {} (is another `onset ingest` running?)",
+                    self.dir.display()
+                )
+            })
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+}
+
+/// Commits what the writer holds together with `manifest`, atomically.
+pub fn commit(writer: &mut IndexWriter<TantivyDocument>, manifest: &Manifest) -> Result<()> {
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&manifest.to_payload());
+    prepared.commit()?;
+    Ok(())
+}

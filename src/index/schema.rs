@@ -1,0 +1,172 @@
+//! The tantivy schema: which event fields are searchable, which are
+//! columnar (fast) for the analysis, which are stored for display.
+//!
+//! Field names are what users type in queries (`status:502`,
+//! `source:postgresql`, `level:error`, `request_id:abc`), so they match the
+//! event model's names.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, JsonObjectOptions, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, FAST, STORED, STRING, TEXT,
+};
+
+/// Bumped whenever the schema or the meaning of a field changes: an index
+/// written with another version must be rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles of every field, resolved once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    /// Event time, microseconds since the Unix epoch (UTC). Indexed, fast, stored.
+    pub ts: Field,
+    /// [`onset_parsers::TimeFlags`] bits.
+    pub ts_flags: Field,
+    /// Source name (`access`, `postgresql`).
+    pub source: Field,
+    /// Source kind (`load-balancer`, `app`, `database`, `system`).
+    pub kind: Field,
+    /// Normalized level.
+    pub level: Field,
+    /// Message text, tokenized for full-text search.
+    pub message: Field,
+    /// The raw record as read.
+    pub raw: Field,
+    /// File the record came from.
+    pub file: Field,
+    /// Line number of the record's first line.
+    pub line: Field,
+    /// Byte offset of the record in the (decompressed) file.
+    pub offset: Field,
+    /// 1 when no format could read the record.
+    pub unparsed: Field,
+    /// HTTP status.
+    pub status: Field,
+    /// Request duration, seconds.
+    pub duration: Field,
+    /// Upstream duration, seconds.
+    pub upstream_duration: Field,
+    /// Response bytes.
+    pub bytes: Field,
+    /// Client address.
+    pub client: Field,
+    /// Connecting peer address.
+    pub peer: Field,
+    /// HTTP method.
+    pub method: Field,
+    /// Request path.
+    pub path: Field,
+    /// User agent.
+    pub user_agent: Field,
+    /// Request id.
+    pub request_id: Field,
+    /// Upstream / backend.
+    pub upstream: Field,
+    /// Process id.
+    pub pid: Field,
+    /// Session / thread / connection id.
+    pub session: Field,
+    /// Logger or program.
+    pub logger: Field,
+    /// Host.
+    pub host: Field,
+    /// Database user.
+    pub user: Field,
+    /// Database name.
+    pub database: Field,
+    /// SQL statement.
+    pub query: Field,
+    /// Statement time, seconds.
+    pub query_time: Field,
+    /// Lock time, seconds.
+    pub lock_time: Field,
+    /// Rows sent.
+    pub rows_sent: Field,
+    /// Rows examined.
+    pub rows_examined: Field,
+    /// Error / termination code.
+    pub code: Field,
+    /// Any other key/value of the event.
+    pub extra: Field,
+    /// The message with its variable parts masked (`connection from <ip>`):
+    /// a fast column the analysis counts per time bucket.
+    pub template: Field,
+}
+
+/// Builds the schema and the field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let num_all = NumericOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored();
+    let num_fast_stored = NumericOptions::default().set_fast().set_stored();
+    let stored_only_num = NumericOptions::default().set_stored();
+    let keyword_fast = STRING | STORED | FAST;
+    let keyword = STRING | STORED;
+    let raw_text = TextOptions::default().set_stored();
+    let extra = JsonObjectOptions::default()
+        .set_stored()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        );
+    let fields = Fields {
+        ts: b.add_i64_field("ts", num_all.clone()),
+        ts_flags: b.add_u64_field("ts_flags", stored_only_num.clone()),
+        source: b.add_text_field("source", keyword_fast.clone()),
+        kind: b.add_text_field("kind", keyword_fast.clone()),
+        level: b.add_text_field("level", keyword_fast.clone()),
+        message: b.add_text_field("message", TEXT | STORED),
+        raw: b.add_text_field("raw", raw_text),
+        file: b.add_text_field("file", keyword.clone()),
+        line: b.add_u64_field("line", stored_only_num.clone()),
+        offset: b.add_u64_field("offset", stored_only_num.clone()),
+        unparsed: b.add_u64_field("unparsed", num_all.clone()),
+        status: b.add_u64_field("status", num_all.clone()),
+        duration: b.add_f64_field("duration", num_fast_stored.clone()),
+        upstream_duration: b.add_f64_field("upstream_duration", num_fast_stored.clone()),
+        bytes: b.add_u64_field("bytes", num_fast_stored.clone()),
+        client: b.add_text_field("client", keyword_fast.clone()),
+        peer: b.add_text_field("peer", keyword.clone()),
+        method: b.add_text_field("method", keyword_fast.clone()),
+        path: b.add_text_field("path", keyword.clone()),
+        user_agent: b.add_text_field("user_agent", keyword.clone()),
+        request_id: b.add_text_field("request_id", keyword_fast.clone()),
+        upstream: b.add_text_field("upstream", keyword_fast.clone()),
+        pid: b.add_u64_field("pid", num_all.clone()),
+        session: b.add_text_field("session", keyword_fast.clone()),
+        logger: b.add_text_field("logger", keyword_fast.clone()),
+        host: b.add_text_field("host", keyword.clone()),
+        user: b.add_text_field("user", keyword_fast.clone()),
+        database: b.add_text_field("database", keyword_fast.clone()),
+        query: b.add_text_field("query", TEXT | STORED),
+        query_time: b.add_f64_field("query_time", num_fast_stored.clone()),
+        lock_time: b.add_f64_field("lock_time", num_fast_stored.clone()),
+        rows_sent: b.add_u64_field("rows_sent", num_fast_stored.clone()),
+        rows_examined: b.add_u64_field("rows_examined", num_fast_stored),
+        code: b.add_text_field("code", keyword_fast.clone()),
+        extra: b.add_json_field("extra", extra),
+        template: b.add_text_field("template", STRING | FAST),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Resolves the handles from an existing index's schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let (expected, fields) = build();
+        for (field, entry) in expected.fields() {
+            let found = schema.get_field(entry.name()).map_err(|_| {
+                tantivy::TantivyError::SchemaError(format!("missing field `{}`", entry.name()))
+            })?;
+            if found != field {
+                return Err(tantivy::TantivyError::SchemaError(format!(
+                    "field `{}` is at another position",
+                    entry.name()
+                )));
+            }
+        }
+        Ok(fields)
+    }
+}

@@ -1,0 +1,345 @@
+//! Ingest: from the paths a user gives to events in the index.
+//!
+//! [`discover`] finds the files and groups them into sources; [`input`]
+//! opens them (decompressing); [`pipeline`] reads, parses in parallel and
+//! writes; this module ties them together, decides formats and zones, and
+//! reports what it did per source.
+
+pub mod discover;
+pub mod input;
+pub mod pipeline;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use chrono_tz::Tz;
+use onset_parsers::format::DETECTION_SAMPLE;
+use onset_parsers::{Format, Registry, TimeContext};
+
+use crate::index::{SourceEntry, Store};
+use discover::{Skipped, SourcePlan};
+use input::Input;
+use pipeline::{FileContext, FileJob, Plan, Run, Workers};
+
+/// What to ingest and how.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Index folder.
+    pub index_dir: PathBuf,
+    /// Files, folders, globs, `-`.
+    pub paths: Vec<String>,
+    /// Explicit source names: `--source NAME=PATH`.
+    pub names: Vec<(String, PathBuf)>,
+    /// Force a format for every file.
+    pub format: Option<String>,
+    /// Folder of user formats (TOML).
+    pub formats_dir: Option<PathBuf>,
+    /// Zone for zone-less timestamps of every source.
+    pub zone: Option<Tz>,
+    /// Zones per source name.
+    pub zones: HashMap<String, Tz>,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// Parser threads (0 = one per core).
+    pub threads: usize,
+    /// Commit after this many input bytes (default [`pipeline::COMMIT_BYTES`]).
+    pub commit_bytes: Option<u64>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// Read (from an offset, if it had been read before); events added.
+    Read {
+        /// Events added from this file in this run.
+        events: u64,
+    },
+    /// Already fully in the index.
+    UpToDate,
+}
+
+/// Per-file result of a run.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path.
+    pub path: String,
+    /// Its source.
+    pub source: String,
+    /// What happened.
+    pub outcome: FileOutcome,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct IngestReport {
+    /// Files read or found up to date.
+    pub files: Vec<FileReport>,
+    /// Paths skipped, with reasons.
+    pub skipped: Vec<Skipped>,
+    /// Events added by this run.
+    pub added: u64,
+    /// Bytes read from disk.
+    pub bytes: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The sources touched by this run (name → summary after the run).
+    pub sources: Vec<(String, SourceEntry)>,
+}
+
+impl IngestReport {
+    /// Whether an input could not be read (missing, unreadable, damaged).
+    pub fn has_errors(&self) -> bool {
+        self.skipped.iter().any(|s| s.error)
+    }
+}
+
+/// The registry with the user formats of `dir` added.
+pub fn registry(formats_dir: Option<&Path>) -> Result<Registry> {
+    let registry = Registry::default();
+    if let Some(dir) = formats_dir {
+        bail!(
+            "user formats ({}) are not loaded by this build yet",
+            dir.display()
+        );
+    }
+    Ok(registry)
+}
+
+/// Runs an ingest.
+pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
+    let started = Instant::now();
+    let registry = registry(opts.formats_dir.as_deref())?;
+    let forced: Option<Arc<dyn Format>> = match &opts.format {
+        Some(name) => Some(registry.get(name).with_context(|| {
+            format!("unknown format `{name}` (see `onset formats` for the list)")
+        })?),
+        None => None,
+    };
+    let (files, mut skipped) = discover::expand(&opts.paths, &opts.index_dir);
+    let plans = discover::plan(files, &opts.names);
+    let store = Store::open_or_create(&opts.index_dir)?;
+    let mut manifest = store.manifest()?;
+    let mut writer = store.writer(2)?;
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let workers = Workers::start(threads, store.fields.clone());
+    let total_bytes: u64 = plans
+        .iter()
+        .flat_map(|p| &p.files)
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = progress_bar(opts.progress, total_bytes);
+    let mut report = IngestReport::default();
+    let mut touched = Vec::new();
+    {
+        let mut run = Run::new(&mut writer, &store.fields, &mut manifest, &workers);
+        if let Some(b) = opts.commit_bytes {
+            run.commit_bytes = b.max(1);
+        }
+        let progress = run.progress.clone();
+        let ticker = bar.clone().map(|bar| {
+            let progress = progress.clone();
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let stop2 = stop.clone();
+            let handle = std::thread::spawn(move || {
+                while !stop2.load(Ordering::Relaxed) {
+                    bar.set_position(progress.load(Ordering::Relaxed));
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            });
+            (stop, handle)
+        });
+        for plan in &plans {
+            ingest_source(
+                opts,
+                &registry,
+                forced.as_ref(),
+                plan,
+                &mut run,
+                &mut report,
+                &mut skipped,
+            )?;
+            touched.push(plan.name.clone());
+        }
+        run.commit()?;
+        report.added = run.added;
+        report.bytes = progress.load(Ordering::Relaxed);
+        if let Some((stop, handle)) = ticker {
+            stop.store(true, Ordering::Relaxed);
+            let _ = handle.join();
+        }
+    }
+    drop(workers);
+    writer.wait_merging_threads().ok();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report.skipped = skipped;
+    report.elapsed = started.elapsed();
+    touched.dedup();
+    report.sources = touched
+        .into_iter()
+        .filter_map(|n| manifest.sources.get(&n).map(|s| (n, s.clone())))
+        .collect();
+    Ok(report)
+}
+
+fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    if !enabled {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ingest_source(
+    opts: &IngestOptions,
+    registry: &Registry,
+    forced: Option<&Arc<dyn Format>>,
+    plan: &SourcePlan,
+    run: &mut Run<'_>,
+    report: &mut IngestReport,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
+    let zone = opts
+        .zones
+        .get(&plan.name)
+        .copied()
+        .or(opts.zone)
+        .unwrap_or(chrono_tz::UTC);
+    // A source keeps the format it was first read with, unless forced.
+    let mut format: Option<(Arc<dyn Format>, f64)> = match forced {
+        Some(f) => Some((f.clone(), 1.0)),
+        None => run
+            .manifest
+            .sources
+            .get(&plan.name)
+            .and_then(|s| registry.get(&s.format).map(|f| (f, s.confidence))),
+    };
+    for file in &plan.files {
+        let path = file.path.display().to_string();
+        let mut input = match Input::open(&file.path) {
+            Ok(i) => i,
+            Err(e) => {
+                skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot open: {e}"),
+                    error: true,
+                });
+                continue;
+            }
+        };
+        let head = match input.read_head(DETECTION_SAMPLE) {
+            Ok(h) => h,
+            Err(e) => {
+                skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot read: {e}"),
+                    error: true,
+                });
+                continue;
+            }
+        };
+        if head.is_empty() {
+            if let Some(e) = input.take_error() {
+                skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot read: {e}"),
+                    error: true,
+                });
+                continue;
+            }
+        }
+        let (entry, offset, line) =
+            match pipeline::plan_file(run.manifest, &path, &plan.name, &input, &head) {
+                Plan::Skip(s) => {
+                    skipped.push(s);
+                    continue;
+                }
+                Plan::UpToDate { .. } => {
+                    report.files.push(FileReport {
+                        path,
+                        source: plan.name.clone(),
+                        outcome: FileOutcome::UpToDate,
+                    });
+                    continue;
+                }
+                Plan::Read {
+                    entry,
+                    offset,
+                    line,
+                } => (entry, offset, line),
+            };
+        let time = TimeContext {
+            zone,
+            reference: pipeline::reference_time(&input),
+        };
+        if format.is_none() {
+            format = Some(match registry.detect(&head, &time) {
+                Some(d) => (d.format, d.confidence),
+                // Nothing reads it: keep every line, as unparsed records.
+                None => match registry.get("raw") {
+                    Some(raw) => (raw, 0.0),
+                    None => bail!("no `raw` format registered"),
+                },
+            });
+        }
+        let Some((fmt, confidence)) = format.clone() else {
+            continue;
+        };
+        let source = run.manifest.sources.entry(plan.name.clone()).or_default();
+        source.format = fmt.name().to_string();
+        source.kind = fmt.kind().as_str().to_string();
+        source.zone = zone.name().to_string();
+        source.confidence = confidence;
+        run.manifest.files[entry].source = plan.name.clone();
+        let before = run.added;
+        let ctx = FileContext {
+            format: fmt.clone(),
+            time: Arc::new(time),
+            source: Arc::from(plan.name.as_str()),
+            kind: fmt.kind(),
+            file: Arc::from(path.as_str()),
+        };
+        let error = run.ingest_file(FileJob {
+            input,
+            head,
+            resume_offset: offset,
+            resume_line: line,
+            ctx,
+            entry,
+        })?;
+        if let Some(e) = error {
+            skipped.push(Skipped {
+                path: path.clone(),
+                reason: format!(
+                    "read error after byte {} (events before it were kept): {e}",
+                    run.manifest.files[entry].offset
+                ),
+                error: true,
+            });
+        }
+        report.files.push(FileReport {
+            path,
+            source: plan.name.clone(),
+            outcome: FileOutcome::Read {
+                events: run.added - before,
+            },
+        });
+    }
+    Ok(())
+}

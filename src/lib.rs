@@ -1,0 +1,11 @@
+//! onset: a log and timeline correlation engine for outage postmortems.
+//!
+//! The binary's library: [`ingest`] reads a pile of logs into the on-disk
+//! [`index`]; [`analysis`] derives signals and the first divergence from it;
+//! [`cli`] is the command line. Parsing lives in the `onset-parsers` crate.
+
+pub mod analysis;
+pub mod cli;
+pub mod index;
+pub mod ingest;
+pub mod timearg;

@@ -1,0 +1,5 @@
+//! Integration tests: the `onset` binary on the project's own fixtures.
+
+mod util;
+
+mod ingest;

@@ -261,7 +261,11 @@ fn print_ingest(out: &mut impl Write, report: &IngestReport) -> Result<()> {
         "Added {} events from {} file{} in {:.1} s ({:.1} MB read, {:.1} MB/s){}.",
         thousands(report.added),
         report.files.len() - up_to_date,
-        if report.files.len() - up_to_date == 1 { "" } else { "s" },
+        if report.files.len() - up_to_date == 1 {
+            ""
+        } else {
+            "s"
+        },
         secs,
         report.bytes as f64 / 1e6,
         report.bytes as f64 / 1e6 / secs,

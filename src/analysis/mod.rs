@@ -1,3 +1,4 @@
 //! Analysis: pure functions over what the index holds (no I/O here).
 
+pub mod divergence;
 pub mod template;

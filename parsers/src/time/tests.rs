@@ -53,7 +53,6 @@ fn resolve_time_of_day_takes_the_latest_day_not_after_the_reference() {
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-
 fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(y, mo, d)
         .and_then(|d| d.and_hms_opt(h, mi, s))

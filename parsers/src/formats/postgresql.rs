@@ -86,6 +86,15 @@ pub(crate) fn severity(word: &str) -> Option<Severity> {
     })
 }
 
+/// The level of a main severity word (`LOG` → info, `FATAL` → fatal), as
+/// csvlog's and jsonlog's `error_severity` holds it.
+pub(crate) fn main_level(word: &str) -> Option<Level> {
+    match severity(word)? {
+        Severity::Main(level) => Some(level),
+        Severity::Secondary(_) => None,
+    }
+}
+
 /// Reads the timestamp PostgreSQL writes for `%m` and `%t`, and in csvlog
 /// and jsonlog: `2026-11-21 05:53:08.246 UTC` — date, a space, the time
 /// with optional milliseconds, a space and a zone (`UTC`, `CET`, `+03`; an
@@ -374,7 +383,7 @@ fn prefix_token<'a>(
         let key = &word[..eq];
         if !key.is_empty() && key.bytes().all(|c| c.is_ascii_alphabetic() || c == b'_') {
             let value_s = &s[eq + 1..];
-            let vend = value_s.find([' ', '\t', ',']).unwrap_or(value_s.len());
+            let vend = value_end(value_s, !nested);
             prefix_key(pg, key, &value_s[..vend]);
             return eq + 1 + vend;
         }
@@ -385,7 +394,7 @@ fn prefix_token<'a>(
         return end;
     }
     if b.first() == Some(&b'[') {
-        let Some(close) = memchr(b']', b) else {
+        let Some(close) = closing_bracket(b) else {
             return s.len();
         };
         let inner = &s[1..close];
@@ -417,6 +426,60 @@ fn prefix_token<'a>(
         set(&mut pg.code, w);
     }
     end
+}
+
+/// Where the `]` that closes the `[` at `b[0]` is (`[user=[unknown],db=x]`).
+fn closing_bracket(b: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'[' => depth += 1,
+            b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the value of a `key=value` in a prefix ends: at a comma or a
+/// space — but an application name may hold spaces (`app=my app,client=…`),
+/// so a space is kept when the value goes on to a comma and another
+/// `key=`, or, inside brackets, to the end with no other `key=`.
+fn value_end(v: &str, in_brackets: bool) -> usize {
+    let b = v.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b',' | b'\t' => return i,
+            b' ' => {
+                let rest = &v[i + 1..];
+                let goes_on = match rest.find(',') {
+                    Some(p) => !rest[..p].contains('=') && starts_with_key(&rest[p + 1..]),
+                    None => in_brackets && !rest.is_empty() && !rest.contains('='),
+                };
+                if !goes_on {
+                    return i;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// Whether `s` begins with `key=`.
+fn starts_with_key(s: &str) -> bool {
+    let key = s
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == b'_')
+        .count();
+    key > 0 && s.as_bytes().get(key) == Some(&b'=')
 }
 
 /// `16501` or `16501-3` (pid and line, or line and a literal as in `[%l-1]`).
@@ -458,6 +521,10 @@ fn bracketed_pid<'a>(
 /// An unbracketed number: the pid if none yet, else a SQLSTATE (five
 /// digits) or the session line number.
 fn bare_number<'a>(pg: &mut PgRecord<'a>, n: &'a str, bare_pid: &mut Option<&'a str>) {
+    // A zero is no pid nor line number (`%l` starts at 1): `%x` outside a transaction.
+    if n.bytes().all(|c| c == b'0') && n.len() != 5 {
+        return;
+    }
     if pg.pid.is_none() {
         pg.pid = n.parse().ok();
         *bare_pid = Some(n);

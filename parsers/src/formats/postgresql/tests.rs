@@ -160,6 +160,31 @@ fn postgresql_table() {
                     "2026-11-21T05:53:09.001Z info pid=16630 user=app database=shop query_time=0.000052 | duration: 0.052 ms",
                 ],
             ),
+            (
+                "2026-11-21 07:01:20 UTC [4237]: [3-1] user=app,db=shop,app=my app,client=::1 ERROR:  division by zero\n\
+                 2026-11-21 07:01:20 UTC [4237]: [4-1] user=app,db=shop,app=my app,client=::1 STATEMENT:  select 1/0",
+                &[
+                    "2026-11-21T07:01:20.000Z error client=::1 pid=4237 host=::1 user=app database=shop query=select 1/0 application_name=my app line_num=3 | division by zero",
+                ],
+            ),
+            (
+                "2026-11-21 07:01:24.072 UTC [4433-1] [user=[unknown],db=[unknown],app=[unknown]] LOG:  connection received: host=127.0.0.1 port=48716",
+                &[
+                    "2026-11-21T07:01:24.072Z info client=127.0.0.1 pid=4433 host=127.0.0.1 line_num=1 port=48716 | connection received: host=127.0.0.1 port=48716",
+                ],
+            ),
+            (
+                "2026-11-21 07:01:27.381 UTC ::1(40742) my app app shop 4641 22012 ERROR:  division by zero",
+                &[
+                    "2026-11-21T07:01:27.381Z error client=::1 pid=4641 host=::1 code=22012 port=40742 | division by zero",
+                ],
+            ),
+            (
+                "2026-11-21 07:01:29.085 UTC [4745] 0 3/92 SELECT 2026-11-21 07:01:29 UTC ERROR:  division by zero",
+                &[
+                    "2026-11-21T07:01:29.085Z error pid=4745 | division by zero",
+                ],
+            ),
         ],
     );
 }

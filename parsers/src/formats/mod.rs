@@ -13,6 +13,7 @@ use crate::format::Format;
 pub mod generic;
 pub mod postgresql;
 pub mod postgresql_csv;
+pub mod postgresql_json;
 pub mod raw;
 
 /// Every built-in format, most specific first; the generic fallback, then
@@ -21,6 +22,8 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(postgresql::PostgresStderr),
         Arc::new(postgresql_csv::PostgresCsv),
+        // Before any generic JSON-lines format: on a tie the earlier one wins.
+        Arc::new(postgresql_json::PostgresJson),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

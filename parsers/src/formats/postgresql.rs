@@ -260,7 +260,14 @@ impl Format for PostgresStderr {
         if let Some((s, start)) = open {
             pg.section(s, Cow::Borrowed(&record[start..]));
         }
-        let message = &record[first.message_at..main_end.unwrap_or(record.len())];
+        let mut message = &record[first.message_at..main_end.unwrap_or(record.len())];
+        // `log_error_verbosity = verbose` writes the SQLSTATE first: `ERROR:  42P01: relation…`.
+        if let Some((code, rest)) = message.split_at_checked(5) {
+            if let (true, Some(rest)) = (is_sqlstate(code), rest.strip_prefix(": ")) {
+                set(&mut pg.code, code);
+                message = rest;
+            }
+        }
 
         let level = match first.severity {
             Severity::Main(level) => level,

@@ -185,6 +185,17 @@ fn postgresql_table() {
                     "2026-11-21T07:01:29.085Z error pid=4745 | division by zero",
                 ],
             ),
+            (
+                "2026-11-21 07:03:52.940 UTC [10628] app@shop ERROR:  42P01: relation \"nosuch\" does not exist at character 15\n\
+                 2026-11-21 07:03:52.940 UTC [10628] app@shop LOCATION:  parserOpenTable, parse_relation.c:1392\n\
+                 2026-11-21 07:03:52.940 UTC [10628] app@shop STATEMENT:  select * from nosuch\n\
+                 2026-11-21 07:03:53.008 UTC [10633] app@shop LOG:  00000: connection authorized: user=app database=shop application_name=psql\n\
+                 2026-11-21 07:03:53.008 UTC [10633] app@shop LOCATION:  PerformAuthentication, postinit.c:296",
+                &[
+                    "2026-11-21T07:03:52.940Z error pid=10628 user=app database=shop query=select * from nosuch code=42P01 location=parserOpenTable, parse_relation.c:1392 | relation \\\"nosuch\\\" does not exist at character 15",
+                    "2026-11-21T07:03:53.008Z info pid=10633 user=app database=shop location=PerformAuthentication, postinit.c:296 application_name=psql | connection authorized: user=app database=shop application_name=psql",
+                ],
+            ),
         ],
     );
 }

@@ -62,10 +62,10 @@ fn postgresql_csv_table() {
             ),
             // Too many clients, and a parallel worker with its leader.
             (
-                "2026-11-21 06:03:58.221 UTC,\"app\",\"shop\",16805,\"198.51.100.22:40130\",6b01344e.41a5,2,\"startup\",2026-11-21 06:03:58 UTC,,0,FATAL,53300,\"sorry, too many clients already\",,,,,,,,,\"\",\"client backend\",,0\n\
+                "2026-11-21 06:03:58.221 UTC,\"app\",\"shop\",16805,\"198.51.100.22:40130\",6b01344e.41a5,2,\"initializing\",2026-11-21 06:03:58 UTC,,0,FATAL,53300,\"sorry, too many clients already\",,,,,,,,,\"\",\"client backend\",,0\n\
                  2026-11-21 06:04:01.007 UTC,\"app\",\"shop\",16811,,6b013451.41ab,1,\"SELECT\",2026-11-21 06:04:01 UTC,9/3,0,ERROR,57014,\"canceling statement due to user request\",,,,,\"parallel worker\",,,,\"shop-api\",\"parallel worker\",16501,0",
                 &[
-                    "2026-11-21T06:03:58.221Z fatal client=198.51.100.22 pid=16805 session=6b01344e.41a5 host=198.51.100.22 user=app database=shop code=53300 port=40130 line_num=2 command_tag=startup backend_type=client backend | sorry, too many clients already",
+                    "2026-11-21T06:03:58.221Z fatal client=198.51.100.22 pid=16805 session=6b01344e.41a5 host=198.51.100.22 user=app database=shop code=53300 port=40130 line_num=2 command_tag=initializing backend_type=client backend | sorry, too many clients already",
                     "2026-11-21T06:04:01.007Z error pid=16811 session=6b013451.41ab user=app database=shop code=57014 application_name=shop-api line_num=1 command_tag=SELECT backend_type=parallel worker leader_pid=16501 context=parallel worker | canceling statement due to user request",
                 ],
             ),

@@ -43,9 +43,9 @@ fn postgresql_json_table() {
                 ],
             ),
             (
-                r#"{"timestamp":"2026-11-21 06:03:58.221 UTC","user":"app","dbname":"shop","pid":16805,"remote_host":"198.51.100.22","remote_port":40130,"session_id":"6b01344e.41a5","line_num":2,"ps":"","session_start":"2026-11-21 06:03:58 UTC","txid":0,"error_severity":"FATAL","state_code":"53300","message":"sorry, too many clients already","backend_type":"not initialized","query_id":0}"#,
+                r#"{"timestamp":"2026-11-21 06:03:58.221 UTC","user":"app","dbname":"shop","pid":16805,"remote_host":"198.51.100.22","remote_port":40130,"session_id":"6b01344e.41a5","line_num":2,"ps":"initializing","session_start":"2026-11-21 06:03:58 UTC","txid":0,"error_severity":"FATAL","state_code":"53300","message":"sorry, too many clients already","backend_type":"client backend","query_id":0}"#,
                 &[
-                    "2026-11-21T06:03:58.221Z fatal client=198.51.100.22 pid=16805 session=6b01344e.41a5 host=198.51.100.22 user=app database=shop code=53300 port=40130 line_num=2 backend_type=not initialized | sorry, too many clients already",
+                    "2026-11-21T06:03:58.221Z fatal client=198.51.100.22 pid=16805 session=6b01344e.41a5 host=198.51.100.22 user=app database=shop code=53300 port=40130 line_num=2 command_tag=initializing backend_type=client backend | sorry, too many clients already",
                 ],
             ),
             (

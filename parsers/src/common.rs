@@ -170,6 +170,86 @@ impl<'a> Iterator for KvPairs<'a> {
     }
 }
 
+/// Iterates the fields of one CSV record (RFC 4180 as PostgreSQL's csvlog
+/// writes it: `,` between fields, `"` around a field that needs it, `""`
+/// for a quote inside quotes; a quoted field may hold line breaks). A field
+/// borrows from the record unless it had `""` escapes. A record that is not
+/// well-formed CSV — an unclosed quote, text after a closing quote, a quote
+/// or a line break in an unquoted field — yields `Err(byte position)` and
+/// then ends.
+pub fn csv_fields(record: &str) -> CsvFields<'_> {
+    CsvFields {
+        record,
+        pos: 0,
+        done: false,
+    }
+}
+
+/// Iterator returned by [`csv_fields`].
+pub struct CsvFields<'a> {
+    record: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for CsvFields<'a> {
+    type Item = Result<Cow<'a, str>, usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let b = self.record.as_bytes();
+        let start = self.pos;
+        if b.get(start) != Some(&b'"') {
+            let end = memchr::memchr(b',', &b[start..]).map_or(b.len(), |i| start + i);
+            let field = &self.record[start..end];
+            if field.contains(['"', '\n']) {
+                self.done = true;
+                return Some(Err(start));
+            }
+            if end == b.len() {
+                self.done = true;
+            } else {
+                self.pos = end + 1;
+            }
+            return Some(Ok(Cow::Borrowed(field)));
+        }
+        let mut close = start + 1;
+        let mut escaped = false;
+        loop {
+            match memchr::memchr(b'"', &b[close..]) {
+                None => {
+                    self.done = true;
+                    return Some(Err(start));
+                }
+                Some(i) if b.get(close + i + 1) == Some(&b'"') => {
+                    escaped = true;
+                    close += i + 2;
+                }
+                Some(i) => {
+                    close += i;
+                    break;
+                }
+            }
+        }
+        let inner = &self.record[start + 1..close];
+        match b.get(close + 1) {
+            None => self.done = true,
+            Some(b',') => self.pos = close + 2,
+            Some(_) => {
+                self.done = true;
+                return Some(Err(close + 1));
+            }
+        }
+        Some(Ok(if escaped {
+            Cow::Owned(inner.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(inner)
+        }))
+    }
+}
+
 /// Decodes `\"`, `\\`, `\n`, `\t` (other escapes are kept as written).
 pub fn unescape_backslashes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -413,6 +493,34 @@ mod tests {
         assert!(quoted(r#""unterminated"#).is_err());
         assert!(quoted(r#""trailing backslash\"#).is_err());
         assert!(quoted("no quote").is_err());
+    }
+
+    #[test]
+    fn csv_fields_borrow_unescape_and_reject_bad_quoting() {
+        let fields: Vec<_> = csv_fields("a,\"b c\",,\"say \"\"hi\"\"\",\"two\nlines\",")
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            vec![
+                Cow::Borrowed("a"),
+                Cow::Borrowed("b c"),
+                Cow::Borrowed(""),
+                Cow::Owned::<str>("say \"hi\"".into()),
+                Cow::Borrowed("two\nlines"),
+                Cow::Borrowed(""),
+            ]
+        );
+        assert!(matches!(fields.get(1), Some(Cow::Borrowed(_))));
+        assert_eq!(csv_fields("").count(), 1);
+        assert_eq!(
+            csv_fields("\"\"\"\"").collect::<Vec<_>>(),
+            vec![Ok(Cow::Owned::<str>("\"".into()))]
+        );
+        for bad in ["\"open", "\"a\"b,c", "a\"b", "a\nb", "x,\"y\"\""] {
+            assert!(csv_fields(bad).any(|f| f.is_err()), "{bad:?}");
+            assert!(csv_fields(bad).count() <= 3);
+        }
     }
 
     #[test]

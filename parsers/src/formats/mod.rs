@@ -22,6 +22,9 @@ pub(crate) mod mysql_shared;
 pub mod mysql_slow;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod postgresql;
+pub mod postgresql_csv;
+pub mod postgresql_json;
 pub mod python;
 pub mod raw;
 
@@ -34,12 +37,15 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(apache_error::ApacheError),
         Arc::new(haproxy::Haproxy),
         Arc::new(aws_alb::AwsAlb),
-        Arc::new(gunicorn::Gunicorn),
-        Arc::new(python::Python),
-        Arc::new(java::Java),
+        Arc::new(postgresql::PostgresStderr),
+        Arc::new(postgresql_csv::PostgresCsv),
+        Arc::new(postgresql_json::PostgresJson),
         Arc::new(mysql_error::MysqlError),
         Arc::new(mysql_slow::MysqlSlow),
         Arc::new(mysql_general::MysqlGeneral),
+        Arc::new(gunicorn::Gunicorn),
+        Arc::new(python::Python),
+        Arc::new(java::Java),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

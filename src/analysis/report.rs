@@ -206,6 +206,12 @@ pub struct SignalDivergence {
     generic: bool,
 }
 
+impl SignalDivergence {
+    fn metric_is_ratio(&self) -> bool {
+        self.signal.ends_with("_ratio")
+    }
+}
+
 /// The window when users were hurt.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Impact {
@@ -413,11 +419,12 @@ fn impact(
             }
         })
         .collect();
-    // The strongest departure is the outage; its start is the impact start.
+    // The strongest departure is the outage; it starts with the first bad
+    // response of the run that leads into it (gaps of a few buckets allowed).
     let main = candidates
         .iter()
         .max_by(|a, b| a.score.total_cmp(&b.score))?;
-    let start = main.onset;
+    let start = run_start(acc, sources, main);
     let end = main.end.unwrap_or(grid.time_of(grid.n));
     let (b0, b1) = (
         grid.bucket(start).unwrap_or(0),
@@ -453,6 +460,35 @@ fn impact(
     imp.clients = clients.len() as u64;
     imp.affected_clients = affected.len() as u64;
     Some(imp)
+}
+
+/// Walks back from a divergence's onset over the buckets of its source that
+/// still had bad responses (or errors), allowing gaps of up to 3 buckets.
+fn run_start(acc: &Accumulator, sources: &[SourceInfo], d: &SignalDivergence) -> i64 {
+    let grid = acc.grid;
+    let Some(series) = sources
+        .iter()
+        .position(|s| s.name == d.source)
+        .and_then(|i| acc.sources.get(i))
+    else {
+        return d.onset;
+    };
+    let bad = if d.metric_is_ratio() {
+        &series.bad
+    } else {
+        &series.errors
+    };
+    let Some(mut b) = grid.bucket(d.onset) else {
+        return d.onset;
+    };
+    let mut t = b;
+    while t > 0 && b - (t - 1) <= 4 {
+        t -= 1;
+        if bad.get(t).copied().unwrap_or(0) > 0 {
+            b = t;
+        }
+    }
+    grid.time_of(b)
 }
 
 fn add_window(

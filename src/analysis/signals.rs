@@ -107,6 +107,8 @@ impl Default for ConnClassifier {
                 r"(?i)^aborted connection\b",
                 r"(?i)^(connection|session) (closed|terminated|ended)\b",
                 r"(?i)^end connection\b",
+                r"(?i)^unexpected eof on client connection",
+                r"(?i)^terminating connection\b",
             ]),
         }
     }
@@ -174,7 +176,7 @@ pub const SLOW_RESPONSE_SECS: f64 = 2.0;
 const LAT_BINS: usize = 64;
 
 fn lat_bin(secs: f64) -> usize {
-    if !(secs > 0.001) {
+    if secs.is_nan() || secs <= 0.001 {
         return 0;
     }
     ((secs / 0.001).log2() * 4.0)
@@ -390,19 +392,16 @@ impl Accumulator {
     }
 }
 
-/// The open-connections gauge of one source, per bucket (its maximum in the
-/// bucket), reconstructed from connect/disconnect events paired by session:
+/// The open-connections gauge of one source, per bucket (its value at the
+/// end of the bucket), reconstructed from connect/disconnect events paired by session:
 /// a session that disconnects without having been seen to connect was open
-/// before the logs begin, and counts from the start.
+/// before the logs begin, and counts from the start; a refusal ends the
+/// session it names.
 pub fn open_connections(grid: &Grid, events: &[(i64, ConnEvent, u64)]) -> Option<Vec<f64>> {
-    let mut events: Vec<_> = events
-        .iter()
-        .filter(|e| e.1 != ConnEvent::Refused)
-        .copied()
-        .collect();
-    if events.is_empty() {
+    if !events.iter().any(|e| e.1 != ConnEvent::Refused) {
         return None;
     }
+    let mut events = events.to_vec();
     events.sort_by_key(|e| e.0);
     let mut open: HashSet<u64> = HashSet::new();
     let mut seen: HashSet<u64> = HashSet::new();
@@ -414,32 +413,42 @@ pub fn open_connections(grid: &Grid, events: &[(i64, ConnEvent, u64)]) -> Option
         seen.insert(key);
     }
     let mut level = initial;
+    let mut touched: HashSet<u64> = HashSet::new();
     let mut gauge = vec![f64::NAN; grid.n];
     let mut current = initial as f64;
     let mut i = 0;
     for (b, slot) in gauge.iter_mut().enumerate() {
         let end = grid.time_of(b + 1);
-        let mut max = current;
         while i < events.len() && events[i].0 < end {
             let (_, ev, key) = events[i];
+            // Key 0: no session id at all; count blindly.
+            let first_sight = touched.insert(key);
             match ev {
                 ConnEvent::Connect => {
-                    if open.insert(key) || key == 0 {
+                    if key == 0 || open.insert(key) {
                         level += 1;
                     }
                 }
+                // A session closes once, whatever the number of lines that
+                // say so (`unexpected EOF`, then `disconnection`); one seen
+                // first closing was open before the logs and counted in `initial`.
                 ConnEvent::Disconnect => {
-                    if open.remove(&key) || key == 0 || level > 0 {
+                    if key == 0 || open.remove(&key) || first_sight {
                         level = (level - 1).max(0);
                     }
                 }
-                ConnEvent::Refused => {}
+                // A refused session was authorized a moment before (PostgreSQL
+                // logs both): the refusal ends it.
+                ConnEvent::Refused => {
+                    if key != 0 && open.remove(&key) {
+                        level = (level - 1).max(0);
+                    }
+                }
             }
             current = level as f64;
-            max = max.max(current);
             i += 1;
         }
-        *slot = max;
+        *slot = current;
     }
     Some(gauge)
 }
@@ -491,6 +500,10 @@ mod tests {
             ("Too many connections", Some(ConnEvent::Refused)),
             ("connection received: host=<*> port=<*>", None),
             ("checkpoint complete: wrote <*> buffers", None),
+            (
+                "unexpected EOF on client connection with an open transaction",
+                Some(ConnEvent::Disconnect),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(c.classify(text), want, "{text}");
@@ -508,13 +521,15 @@ mod tests {
             (1, ConnEvent::Disconnect, 7), // open before the logs began
             (12, ConnEvent::Connect, 1),
             (13, ConnEvent::Connect, 2),
-            (14, ConnEvent::Refused, 3),
-            (25, ConnEvent::Disconnect, 1),
+            (14, ConnEvent::Connect, 3),
+            (15, ConnEvent::Refused, 3), // authorized, then refused: not open
+            (24, ConnEvent::Disconnect, 1),
+            (25, ConnEvent::Disconnect, 1), // a second line about the same close
             (31, ConnEvent::Connect, 4),
             (33, ConnEvent::Connect, 5),
         ];
         let gauge = open_connections(&g, &ev).expect("a gauge");
-        assert_eq!(gauge, vec![1.0, 2.0, 2.0, 3.0, 3.0]);
+        assert_eq!(gauge, vec![0.0, 2.0, 1.0, 3.0, 3.0]);
         assert!(open_connections(&g, &[(1, ConnEvent::Refused, 1)]).is_none());
     }
 

@@ -11,10 +11,15 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod json;
 pub mod raw;
 
 /// Every built-in format, most specific first; the generic fallback, then
 /// `raw` (which reads nothing and so never wins detection) last.
 pub fn builtin() -> Vec<Arc<dyn Format>> {
-    vec![Arc::new(generic::Generic), Arc::new(raw::Raw)]
+    vec![
+        Arc::new(json::Json),
+        Arc::new(generic::Generic),
+        Arc::new(raw::Raw),
+    ]
 }

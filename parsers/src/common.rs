@@ -158,6 +158,14 @@ pub struct KvPairs<'a> {
     rest: &'a str,
 }
 
+impl<'a> KvPairs<'a> {
+    /// The text not read yet, so a caller can check how each pair was
+    /// written (with `=` or bare, quoted or not).
+    pub fn rest(&self) -> &'a str {
+        self.rest
+    }
+}
+
 impl<'a> Iterator for KvPairs<'a> {
     type Item = (&'a str, Cow<'a, str>);
 

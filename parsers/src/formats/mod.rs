@@ -12,6 +12,7 @@ use crate::format::Format;
 
 pub mod generic;
 pub mod json;
+pub mod logfmt;
 pub mod raw;
 
 /// Every built-in format, most specific first; the generic fallback, then
@@ -19,6 +20,7 @@ pub mod raw;
 pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(json::Json),
+        Arc::new(logfmt::Logfmt),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

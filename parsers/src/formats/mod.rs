@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::format::Format;
 
 pub mod generic;
+pub mod go_log;
 pub mod json;
 pub mod logfmt;
 pub mod raw;
@@ -21,6 +22,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
     vec![
         Arc::new(json::Json),
         Arc::new(logfmt::Logfmt),
+        Arc::new(go_log::GoLog),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

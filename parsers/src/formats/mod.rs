@@ -15,6 +15,7 @@ pub mod go_log;
 pub mod json;
 pub mod logfmt;
 pub mod raw;
+pub mod syslog;
 
 /// Every built-in format, most specific first; the generic fallback, then
 /// `raw` (which reads nothing and so never wins detection) last.
@@ -23,6 +24,7 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(json::Json),
         Arc::new(logfmt::Logfmt),
         Arc::new(go_log::GoLog),
+        Arc::new(syslog::Syslog),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

@@ -114,3 +114,15 @@ fn go_log_sample_is_detected_and_fully_parsed() {
         assert!(!line.starts_with("UNPARSED"), "{line}");
     }
 }
+
+proptest::proptest! {
+    /// Arbitrary text from this format's alphabet, and cuts of a real
+    /// record, never panic.
+    #[test]
+    fn go_log_never_panics(text in r#"[0-9/: .a-z\[\]\n\té]{0,120}"#, cut in 0usize..200) {
+        let _ = summaries(&GoLog, &text, &ctx());
+        let record: &str = "2026/11/21 05:53:09.123 main.go:1: [ERROR] x\npanic: y\n\tz";
+        let end = (0..=cut.min(record.len())).rev().find(|&i| record.is_char_boundary(i)).unwrap_or(0);
+        let _ = summaries(&GoLog, &record[..end], &ctx());
+    }
+}

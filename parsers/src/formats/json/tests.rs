@@ -167,3 +167,15 @@ fn json_samples_are_detected_and_fully_parsed() {
         }
     }
 }
+
+proptest::proptest! {
+    /// Arbitrary text from this format's alphabet, and cuts of a real
+    /// record, never panic.
+    #[test]
+    fn json_never_panics(text in r#"[{}\[\]":,0-9a-z\\ .eEu+\-@é]{0,120}"#, cut in 0usize..200) {
+        let _ = summaries(&Json, &text, &ctx());
+        let record: &str = "{\"level\":30,\"time\":1795240389285,\"msg\":\"a\\\"b\",\"req\":{\"method\":\"GET\"}}";
+        let end = (0..=cut.min(record.len())).rev().find(|&i| record.is_char_boundary(i)).unwrap_or(0);
+        let _ = summaries(&Json, &record[..end], &ctx());
+    }
+}

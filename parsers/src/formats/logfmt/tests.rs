@@ -107,3 +107,15 @@ fn logfmt_sample_is_detected_and_fully_parsed() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Arbitrary text from this format's alphabet, and cuts of a real
+    /// record, never panic.
+    #[test]
+    fn logfmt_never_panics(text in r#"[a-z=" \\0-9.:\-é]{0,120}"#, cut in 0usize..200) {
+        let _ = summaries(&Logfmt, &text, &ctx());
+        let record: &str = "time=2026-11-21T05:53:09Z level=info msg=\"a \\\"b\\\"\" x=1";
+        let end = (0..=cut.min(record.len())).rev().find(|&i| record.is_char_boundary(i)).unwrap_or(0);
+        let _ = summaries(&Logfmt, &record[..end], &ctx());
+    }
+}

@@ -146,3 +146,15 @@ fn syslog_samples_are_detected_and_fully_parsed() {
         }
     }
 }
+
+proptest::proptest! {
+    /// Arbitrary text from this format's alphabet, and cuts of a real
+    /// record, never panic.
+    #[test]
+    fn syslog_never_panics(text in r#"[<>0-9a-zA-Z:\[\]\- ."=\\\\é]{0,120}"#, cut in 0usize..200) {
+        let _ = summaries(&Syslog, &text, &ctx());
+        let record: &str = "<165>1 2026-11-21T05:53:09.003Z h a 1 m [id p=\"v\\\"\"] x";
+        let end = (0..=cut.min(record.len())).rev().find(|&i| record.is_char_boundary(i)).unwrap_or(0);
+        let _ = summaries(&Syslog, &record[..end], &ctx());
+    }
+}

@@ -113,6 +113,38 @@ pub fn level_word(i: &str) -> IResult<&str, Level> {
     Ok((rest, level))
 }
 
+/// A level that a free-text message starts with, read conservatively so
+/// that ordinary words are not taken for levels: any bracketed level
+/// (`[ERROR]`, `<warn>`, see [`level_word`]), or one of the unmistakable
+/// level words (`error`, `warning`, `fatal`, `panic`, `info`, `debug`…, not
+/// `Note`, `Config` or `Log`) written in capitals (`ERROR db down`) or
+/// followed by a colon (`error: db down`, `Warning: disk`). Returns the
+/// level and the message after it.
+pub fn message_level(msg: &str) -> Option<(Level, &str)> {
+    if msg.starts_with(['[', '<', '(']) {
+        let (rest, level) = level_word(msg).ok()?;
+        return Some((level, rest.trim_start_matches([' ', '\t', ':'])));
+    }
+    let end = msg
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(msg.len());
+    let (word, rest) = msg.split_at(end);
+    let colon = rest.starts_with(':');
+    let capitals = word.bytes().all(|c| c.is_ascii_uppercase());
+    if !(colon || capitals && (rest.is_empty() || rest.starts_with([' ', '\t']))) {
+        return None;
+    }
+    const WORDS: [&str; 14] = [
+        "trace", "debug", "info", "notice", "warn", "warning", "error", "fatal", "panic",
+        "critical", "crit", "alert", "emerg", "severe",
+    ];
+    if !WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let level = Level::from_word(word)?;
+    Some((level, rest.trim_start_matches([' ', '\t', ':'])))
+}
+
 /// Iterates `key=value` pairs of a logfmt-style run: `a=1 b="two words"
 /// c= d`. A value in quotes is returned without its quotes, with `\"` and
 /// `\\` decoded (an owned string only when it had escapes). A bare word with
@@ -124,6 +156,14 @@ pub fn kv_pairs(s: &str) -> KvPairs<'_> {
 /// Iterator returned by [`kv_pairs`].
 pub struct KvPairs<'a> {
     rest: &'a str,
+}
+
+impl<'a> KvPairs<'a> {
+    /// The text not read yet, so a caller can check how each pair was
+    /// written (with `=` or bare, quoted or not).
+    pub fn rest(&self) -> &'a str {
+        self.rest
+    }
 }
 
 impl<'a> Iterator for KvPairs<'a> {
@@ -565,6 +605,36 @@ mod tests {
         let mut g = Fields::default();
         set_message_pairs("=x ==( \"=\" (=) é=ü )", &mut g);
         assert_eq!(g, Fields::default());
+    }
+
+    fn message_level_reads_only_unmistakable_levels() {
+        assert_eq!(
+            message_level("[ERROR] db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(
+            message_level("ERROR db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(
+            message_level("error: db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(message_level("Warning: disk"), Some((Level::Warn, "disk")));
+        assert_eq!(
+            message_level("panic: nil map"),
+            Some((Level::Fatal, "nil map"))
+        );
+        assert_eq!(message_level("<warn> x"), Some((Level::Warn, "x")));
+        assert_eq!(message_level("WARN"), Some((Level::Warn, "")));
+        assert_eq!(message_level("Error connecting to db"), None);
+        assert_eq!(message_level("Config loaded"), None);
+        assert_eq!(message_level("Note: this"), None);
+        assert_eq!(message_level("LOG rotated"), None);
+        assert_eq!(message_level("errors: 3"), None);
+        assert_eq!(message_level("INFOrmation"), None);
+        assert_eq!(message_level(""), None);
+        assert_eq!(message_level("é"), None);
     }
 
     #[test]

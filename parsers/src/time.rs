@@ -641,6 +641,21 @@ pub fn epoch_text(s: &str) -> Option<ParsedTime> {
         let dt = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
         return Some(ParsedTime::utc(dt.naive_utc()));
     }
+    // Seconds with a decimal fraction (zap's `1763704389.2851233`): exact, no float rounding.
+    if let Some((whole, frac)) = s.split_once('.') {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+        if digits(whole) && digits(frac) && whole.len() <= 10 {
+            let secs: i64 = whole.parse().ok()?;
+            if (600_000_000..7_300_000_000).contains(&secs) {
+                let mut nanos = 0u32;
+                for (i, c) in frac.bytes().take(9).enumerate() {
+                    nanos += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
+                }
+                let dt = DateTime::<Utc>::from_timestamp(secs, nanos)?;
+                return Some(ParsedTime::utc(dt.naive_utc()));
+            }
+        }
+    }
     epoch_number(s.parse::<f64>().ok()?)
 }
 
@@ -655,6 +670,23 @@ pub fn time_of_day(i: &str) -> IResult<&str, NaiveTime> {
     match hms_frac(b) {
         Some((t, used)) => Ok((&i[used..], t)),
         None => fail(i),
+    }
+}
+
+/// A whole field value that is a timestamp (a JSON `"time"`, a logfmt
+/// `ts=`): epoch digits in any unit ([`epoch_text`]) or any textual shape
+/// [`any_timestamp`] reads, with nothing after it but spaces.
+pub fn timestamp_value(s: &str) -> Option<ParsedTime> {
+    let s = s.trim();
+    let first = *s.as_bytes().first()?;
+    if first.is_ascii_digit() && s.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        if let Some(t) = epoch_text(s) {
+            return Some(t);
+        }
+    }
+    match any_timestamp(s) {
+        Ok((rest, t)) if rest.trim().is_empty() => Some(t),
+        _ => None,
     }
 }
 

@@ -13,9 +13,12 @@ use crate::format::Format;
 pub mod apache_error;
 pub mod aws_alb;
 pub mod generic;
+pub mod go_log;
 pub mod gunicorn;
 pub mod haproxy;
 pub mod java;
+pub mod json;
+pub mod logfmt;
 pub mod mysql_error;
 pub mod mysql_general;
 pub(crate) mod mysql_shared;
@@ -27,6 +30,7 @@ pub mod postgresql_csv;
 pub mod postgresql_json;
 pub mod python;
 pub mod raw;
+pub mod syslog;
 
 /// Every built-in format, most specific first; the generic fallback, then
 /// `raw` (which reads nothing and so never wins detection) last.
@@ -46,6 +50,10 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(gunicorn::Gunicorn),
         Arc::new(python::Python),
         Arc::new(java::Java),
+        Arc::new(json::Json),
+        Arc::new(logfmt::Logfmt),
+        Arc::new(go_log::GoLog),
+        Arc::new(syslog::Syslog),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

@@ -533,6 +533,10 @@ fn assemble(
     if let Some((t, _)) = acc.first_refusal {
         timeline.push(acc.entry("first db connection refused", t));
     }
+    if let Some((t, _)) = acc.kills.first() {
+        let n = acc.kills.len();
+        timeline.push(acc.entry(&format!("stuck workers killed ({n} x SIGKILL)"), *t));
+    }
     if let (Some(l), Some(_)) = (acc.last_5xx, acc.impact_start) {
         timeline.push(acc.entry("last 5xx", l));
     }
@@ -629,7 +633,7 @@ fn assemble(
         timeline,
         checks,
         notes: vec![
-            "Times are UTC. Load balancer facts are at the LB's log time (when it answered); database facts at the database's log time; 'first worker up' is the new version's first startup line in the app log.".to_string(),
+            "Times are UTC, from the simulation, in milliseconds; logs with 1 s resolution (nginx, gunicorn, syslog headers) show them truncated to the second. Load balancer facts are at the LB's log time (when it answered); database facts at the database's log time; 'first worker up' is the new version's first startup line in the app log.".to_string(),
             "Impact runs from the first 5xx to recovery: the second after the last 5xx that is followed by at least 60 s without one.".to_string(),
             "Distinct client addresses come from the client address the LB logs (X-Forwarded-For behind nginx); 'affected' means a 5xx or a response slower than 2 s.".to_string(),
             "db_connections counts the app role's sessions (authorized minus ended); refused sessions are not counted.".to_string(),

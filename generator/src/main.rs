@@ -164,3 +164,48 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("300mb"), Ok(300_000_000));
+        assert_eq!(parse_size("5e8"), Ok(500_000_000));
+        assert_eq!(parse_size("1.5 GiB"), Ok(3 << 29));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1GB").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(Span::mins(90)));
+        assert_eq!(parse_duration("1h30m"), Ok(Span::mins(90)));
+        assert_eq!(parse_duration("45s"), Ok(Span::secs(45)));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn cli_parses() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+        let a = Args::try_parse_from([
+            "onset-gen",
+            "--preset",
+            "quiet",
+            "--seed",
+            "3",
+            "--size",
+            "1GB",
+            "out",
+        ]);
+        assert!(a.is_ok_and(|a| a.seed == Some(3) && a.size.as_deref() == Some("1GB")));
+        assert!(
+            Args::try_parse_from(["onset-gen", "--size", "1GB", "--scale", "2", "out"]).is_err()
+        );
+        assert!(Args::try_parse_from(["onset-gen"]).is_err());
+    }
+}

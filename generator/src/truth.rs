@@ -15,7 +15,7 @@ use crate::clock::{rfc3339_ms, Time};
 use crate::scenario::Stack;
 
 /// Everything a test may want to check about a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroundTruth {
     /// Scenario name.
     pub scenario: String,
@@ -386,6 +386,7 @@ pub struct Acc {
     pub cache_stop: Option<Time>,
     pub cache_ready: Option<Time>,
     pub cache_warnings: u64,
+    pub kills: Vec<(Time, u32)>,
     pub migration_drop: Option<Time>,
     pub migration_restore: Option<Time>,
     pub incident_at: Option<Time>,

@@ -349,29 +349,36 @@ impl Sim {
             q.lb_worker = lbw;
         }
         self.lb_active += 1;
+        let deadline = now + self.sc.lb.upstream_timeout.as_micros();
+        self.lb_timers.push_back((deadline, r));
+        self.at(now + connect, Ev::Route(r));
+        Ok(())
+    }
+
+    /// The LB's connection to the upstream is up: a worker gets the request.
+    pub(super) fn route(&mut self, r: Rr) -> io::Result<()> {
+        if !self.valid(r) || self.req(r).answered {
+            return Ok(());
+        }
         if self.serving.is_empty() {
             if self.sc.stack.app == AppKind::Python {
                 // gunicorn's socket is open: the kernel queues the connection.
                 self.backlog.push_back(r);
             } else {
-                let end = now + 200 + self.rng_service.below(300) as Time;
+                let end = self.now + 200 + self.rng_service.below(300) as Time;
                 self.lb_exchange(r, Outcome::NoServer, end)?;
                 self.free(r);
-                return Ok(());
             }
-        } else {
-            let w = match self.sc.stack.app {
-                AppKind::Python => self.serving[self.rng_service.index(self.serving.len())],
-                _ => {
-                    self.rr_next = (self.rr_next + 1) % self.serving.len();
-                    self.serving[self.rr_next]
-                }
-            };
-            self.enqueue(w, r)?;
+            return Ok(());
         }
-        let deadline = now + self.sc.lb.upstream_timeout.as_micros();
-        self.lb_timers.push_back((deadline, r));
-        Ok(())
+        let w = match self.sc.stack.app {
+            AppKind::Python => self.serving[self.rng_service.index(self.serving.len())],
+            _ => {
+                self.rr_next = (self.rr_next + 1) % self.serving.len();
+                self.serving[self.rr_next]
+            }
+        };
+        self.enqueue(w, r)
     }
 
     fn enqueue(&mut self, w: u32, r: Rr) -> io::Result<()> {
@@ -1101,6 +1108,7 @@ impl Sim {
         } else {
             // The orchestrator's grace period is over: SIGKILL.
             self.out.app.worker_timeout(self.now, pid)?;
+            self.acc.kills.push((self.now, pid));
             self.kill_worker(w)
         }
     }
@@ -1112,6 +1120,7 @@ impl Sim {
         let pid = self.workers[w as usize].pid;
         self.out.app.worker_timeout(self.now, pid)?;
         self.out.app.worker_killed(self.now + 2 * MS, pid)?;
+        self.acc.kills.push((self.now, pid));
         self.kill_worker(w)
     }
 

@@ -75,6 +75,7 @@ enum Ev {
     Probe,
     Scanner,
     Send(Rr),
+    Route(Rr),
     ConnectDone(Rr),
     DbReady(Rr),
     StepDone(Rr),
@@ -549,6 +550,7 @@ impl Sim {
             Ev::Probe => self.probe(),
             Ev::Scanner => self.scanner(),
             Ev::Send(r) => self.send(r),
+            Ev::Route(r) => self.route(r),
             Ev::ConnectDone(r) => self.connect_done(r),
             Ev::DbReady(r) => self.db_ready(r),
             Ev::StepDone(r) => {

@@ -687,8 +687,7 @@ impl AppLog for Python {
             s(&mut m, r.path.split('?').next().unwrap_or(r.path));
             m.push(b'\n');
             self.traceback(&mut m, r, fail);
-            let t = (r.t - 3000).max(0);
-            self.app_line(t, "ERROR", r.pid, "api", &m)?;
+            self.app_line(r.t, "ERROR", r.pid, "api", &m)?;
         }
         if let Some(o) = order {
             let mut m = Vec::new();
@@ -1248,12 +1247,11 @@ impl AppLog for Slog {
         if let Some(f) = failure {
             let text = self.error_text(r, f);
             let mut b = self.file.buf();
-            let t = (r.t - 150).max(0);
-            self.open(&mut b, t, "ERROR", "query failed");
+            self.open(&mut b, r.t, "ERROR", "query failed");
             Slog::kv(&mut b, "request_id", r.request_id);
             Slog::kv(&mut b, "err", &text);
             b.push(b'\n');
-            self.file.push(t, b)?;
+            self.file.push(r.t, b)?;
         }
         if let Some(o) = order {
             let mut b = self.file.buf();
@@ -1323,5 +1321,230 @@ impl AppLog for Slog {
 
     fn advance(&mut self, t: Time) -> io::Result<()> {
         self.file.advance(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writers::testing::file;
+
+    fn deps(dialect: Dialect) -> Deps {
+        Deps {
+            db_host: "10.0.2.10".to_string(),
+            db_port: if dialect == Dialect::Postgres {
+                5432
+            } else {
+                3306
+            },
+            dialect,
+            cache_host: "10.0.3.10".to_string(),
+            service: "shop-api".to_string(),
+            pool: (5, 5, 3_000_000),
+        }
+    }
+
+    fn request(status: u16, duration_us: i64) -> AppRequest<'static> {
+        AppRequest {
+            t: 2_154_321,
+            pid: 16614,
+            slot: 1,
+            request_id: "68fe86bde6ddf637362b66d21f1c6fe3",
+            method: "GET",
+            path: "/api/orders?customer=2207&limit=20",
+            route: Route::OrdersList,
+            status,
+            duration_us,
+            client_ip: "203.0.113.53",
+            user_agent: "okhttp/4.12.0",
+            bytes: 1781,
+            version: "1.4.2",
+            stmt: Some(Stmt::OrdersByCustomer {
+                customer: 2207,
+                limit: 20,
+            }),
+            in_coupon: false,
+        }
+    }
+
+    fn timeout() -> Failure {
+        Failure::PoolTimeout {
+            size: 5,
+            overflow: 5,
+            timeout_us: 3_000_000,
+        }
+    }
+
+    #[test]
+    fn python_logging_and_gunicorn_lines() -> io::Result<()> {
+        let (app, a) = file("UTC");
+        let (gun, g) = file("UTC");
+        let mut p = Python::new(app, gun, deps(Dialect::Postgres));
+        p.master_start(0, 16487)?;
+        p.worker_boot(100, 16614)?;
+        p.control_socket(200)?;
+        p.worker_ready(1_285_000, 16614, 0, "1.4.2")?;
+        p.request(&request(200, 12_249), None, None)?;
+        p.reload(5_000_000)?;
+        p.worker_exiting(5_000_100, 16614)?;
+        p.worker_timeout(65_000_000, 16616)?;
+        p.worker_killed(65_000_100, 16616)?;
+        for f in p.files() {
+            f.finish()?;
+        }
+        assert_eq!(
+            a.text(),
+            "2026-11-21 05:53:09,285 INFO [16614] shop.api: Starting app version 1.4.2 (pool_size=5 max_overflow=5 pool_timeout=3s)\n\
+             2026-11-21 05:53:10,154 INFO [16614] shop.access: request_id=68fe86bde6ddf637362b66d21f1c6fe3 method=GET path=/api/orders?customer=2207&limit=20 status=200 duration_ms=12.2 client=203.0.113.53\n"
+        );
+        assert_eq!(
+            g.text(),
+            "[2026-11-21 05:53:08 +0000] [16487] [INFO] Starting gunicorn 23.0.0\n\
+             [2026-11-21 05:53:08 +0000] [16487] [INFO] Listening at: http://127.0.0.1:8000 (16487)\n\
+             [2026-11-21 05:53:08 +0000] [16487] [INFO] Using worker: gthread\n\
+             [2026-11-21 05:53:08 +0000] [16614] [INFO] Booting worker with pid: 16614\n\
+             [2026-11-21 05:53:08 +0000] [16487] [INFO] Control socket listening at /run/shop-api/gunicorn.ctl\n\
+             [2026-11-21 05:53:13 +0000] [16487] [INFO] Handling signal: hup\n\
+             [2026-11-21 05:53:13 +0000] [16487] [INFO] Hang up: Master\n\
+             [2026-11-21 05:53:13 +0000] [16614] [INFO] Worker exiting (pid: 16614)\n\
+             [2026-11-21 05:54:13 +0000] [16487] [CRITICAL] WORKER TIMEOUT (pid:16616)\n\
+             [2026-11-21 05:54:13 +0000] [16487] [ERROR] Worker (pid:16616) was sent SIGKILL! Perhaps out of memory?\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn python_pool_timeout_traceback() -> io::Result<()> {
+        let (app, a) = file("UTC");
+        let (gun, _) = file("UTC");
+        let mut p = Python::new(app, gun, deps(Dialect::Postgres));
+        p.request(&request(500, 3_005_140), Some(&timeout()), None)?;
+        p.app.finish()?;
+        let text = a.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "2026-11-21 05:53:10,154 ERROR [16614] shop.api: Unhandled exception request_id=68fe86bde6ddf637362b66d21f1c6fe3 GET /api/orders"
+        );
+        assert_eq!(lines[1], "Traceback (most recent call last):");
+        assert_eq!(
+            lines[2],
+            "  File \"/srv/shop-api/venv/lib/python3.11/site-packages/flask/app.py\", line 880, in full_dispatch_request"
+        );
+        assert_eq!(lines[3], "    rv = self.dispatch_request()");
+        assert_eq!(lines[4], "         ^^^^^^^^^^^^^^^^^^^^^^^");
+        assert!(text.contains(
+            "  File \"/srv/shop-api/releases/1.4.2/shop/views.py\", line 78, in list_orders\n    with engine.connect() as conn:\n         ^^^^^^^^^^^^^^^^\n"
+        ));
+        // A whole-line expression gets no carets.
+        assert!(text.contains("    raise exc.TimeoutError(\nsqlalchemy.exc.TimeoutError"));
+        assert_eq!(
+            lines[lines.len() - 2],
+            "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 5 reached, connection timed out, timeout 3.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"
+        );
+        assert_eq!(
+            lines[lines.len() - 1],
+            "2026-11-21 05:53:10,154 INFO [16614] shop.access: request_id=68fe86bde6ddf637362b66d21f1c6fe3 method=GET path=/api/orders?customer=2207&limit=20 status=500 duration_ms=3005.1 client=203.0.113.53"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn python_refused_connection_is_a_chained_traceback() -> io::Result<()> {
+        let (app, a) = file("UTC");
+        let (gun, _) = file("UTC");
+        let mut p = Python::new(app, gun, deps(Dialect::Postgres));
+        let f = Failure::DbRefused(Refusal::ReservedSlots);
+        p.request(&request(500, 14_400), Some(&f), None)?;
+        p.app.finish()?;
+        let text = a.text();
+        assert!(text.contains(
+            "psycopg2.OperationalError: connection to server at \"10.0.2.10\", port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections\n\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"
+        ));
+        assert!(text.contains(
+            "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"10.0.2.10\", port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections\n\n(Background on this error at: https://sqlalche.me/e/20/e3q8)\n2026-11-21 05:53:10,154 INFO [16614] shop.access: "
+        ));
+        assert_eq!(
+            text.matches("Traceback (most recent call last):").count(),
+            2
+        );
+        let (app, m) = file("UTC");
+        let (gun, _) = file("UTC");
+        let mut p = Python::new(app, gun, deps(Dialect::Mysql));
+        p.request(
+            &request(500, 9_000),
+            Some(&Failure::DbRefused(Refusal::TooManyConnections)),
+            None,
+        )?;
+        p.app.finish()?;
+        assert!(m.text().contains(
+            "sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) (1040, 'Too many connections')\n(Background on this error at: https://sqlalche.me/e/20/e3q8)\n"
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn pino_json_lines() -> io::Result<()> {
+        let (f, sink) = file("America/Chicago");
+        let mut p = Pino::new(f, deps(Dialect::Mysql), vec!["app1".into(), "app2".into()]);
+        p.worker_ready(1_285_000, 4821, 1, "2.7.1")?;
+        p.request(&request(200, 12_249), None, None)?;
+        p.request(&request(500, 5_000_510), Some(&timeout()), None)?;
+        p.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "{\"level\":30,\"time\":1795240389285,\"pid\":4821,\"hostname\":\"app2\",\"version\":\"2.7.1\",\"node\":\"v20.18.1\",\"pool\":{\"min\":5,\"max\":10,\"acquireTimeoutMillis\":3000},\"msg\":\"shop-api starting\"}"
+        );
+        assert_eq!(
+            lines[1],
+            "{\"level\":30,\"time\":1795240389320,\"pid\":4821,\"hostname\":\"app2\",\"port\":8080,\"msg\":\"server listening\"}"
+        );
+        assert_eq!(
+            lines[2],
+            "{\"level\":30,\"time\":1795240390154,\"pid\":16614,\"hostname\":\"app2\",\"request_id\":\"68fe86bde6ddf637362b66d21f1c6fe3\",\"method\":\"GET\",\"path\":\"/api/orders?customer=2207&limit=20\",\"status\":200,\"duration_ms\":12.2,\"client\":\"203.0.113.53\",\"user_agent\":\"okhttp/4.12.0\",\"msg\":\"request completed\"}"
+        );
+        let err: serde_json::Value = serde_json::from_str(lines[3]).map_err(io::Error::other)?;
+        assert_eq!(err["level"], 50);
+        assert_eq!(err["err"]["type"], "KnexTimeoutError");
+        assert_eq!(
+            err["err"]["sql"],
+            "select `id`, `amount_cents`, `status`, `created_at` from `orders` where `customer_id` = ? order by `created_at` desc limit ?"
+        );
+        assert!(err["err"]["stack"].as_str().is_some_and(
+            |s| s.starts_with("KnexTimeoutError: Knex: Timeout acquiring a connection.")
+        ));
+        assert_eq!(err["msg"], "request failed");
+        Ok(())
+    }
+
+    #[test]
+    fn slog_logfmt_lines() -> io::Result<()> {
+        let (f, sink) = file("Asia/Tokyo");
+        let mut s = Slog::new(f, deps(Dialect::Postgres));
+        let mut r = request(200, 12_249);
+        r.request_id = "Root=1-6740c8f0-3c4ad5e7b1f1d2e3a4b5c6d7";
+        s.request(&r, None, None)?;
+        s.request(
+            &request(500, 2_000_500),
+            Some(&Failure::DbRefused(Refusal::ReservedSlots)),
+            None,
+        )?;
+        s.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "time=2026-11-21T14:53:10.154+09:00 level=INFO msg=\"request completed\" request_id=\"Root=1-6740c8f0-3c4ad5e7b1f1d2e3a4b5c6d7\" method=GET path=\"/api/orders?customer=2207&limit=20\" status=200 duration_ms=12.2 bytes=1781 client=203.0.113.53"
+        );
+        assert_eq!(
+            lines[1],
+            "time=2026-11-21T14:53:10.154+09:00 level=ERROR msg=\"query failed\" request_id=68fe86bde6ddf637362b66d21f1c6fe3 err=\"list orders: failed to connect to `user=app database=shop`: 10.0.2.10:5432 (10.0.2.10): server error: FATAL: remaining connection slots are reserved for non-replication superuser connections (SQLSTATE 53300)\""
+        );
+        assert!(lines[2].starts_with(
+            "time=2026-11-21T14:53:10.154+09:00 level=ERROR msg=\"request completed\" "
+        ));
+        Ok(())
     }
 }

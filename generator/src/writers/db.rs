@@ -979,3 +979,246 @@ impl DbLog for Mysql {
         self.slow.advance(t)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writers::testing::file;
+
+    fn session(pid: u64) -> Session {
+        Session {
+            pid,
+            host: "10.0.1.10".to_string(),
+            port: 52694,
+            user: "app",
+            database: "shop",
+            app_name: "shop-api".to_string(),
+            started: 2_143_000,
+            lines: 0,
+            vxid: 3,
+            in_txn: false,
+            last: None,
+        }
+    }
+
+    const PY: Client = Client {
+        style: Style::SqlAlchemy,
+        bind: false,
+    };
+    const GO: Client = Client {
+        style: Style::Go,
+        bind: true,
+    };
+
+    #[test]
+    fn postgres_stderr_sessions() -> io::Result<()> {
+        let (f, sink) = file("UTC");
+        let mut pg = Postgres::new(f, false, PY, 250_000, (16480, 16481, 16483, 16486), 1);
+        let mut s = session(16501);
+        pg.connect(&mut s, 2_143_000, 2_147_000, None)?;
+        let mut r = session(18384);
+        pg.connect(&mut r, 9_011_000, 9_015_000, Some(Refusal::ReservedSlots))?;
+        s.in_txn = true;
+        pg.disconnect(&mut s, 240_635_000, true)?;
+        pg.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[..3],
+            [
+                "2026-11-21 05:53:10.143 UTC [16501] [unknown]@[unknown] LOG:  connection received: host=10.0.1.10 port=52694",
+                "2026-11-21 05:53:10.147 UTC [16501] app@shop LOG:  connection authenticated: identity=\"app\" method=scram-sha-256 (/etc/postgresql/15/main/pg_hba.conf:102)",
+                "2026-11-21 05:53:10.147 UTC [16501] app@shop LOG:  connection authorized: user=app database=shop application_name=shop-api",
+            ]
+        );
+        assert!(
+            lines[6].starts_with("2026-11-21 05:53:17.01"),
+            "{}",
+            lines[6]
+        );
+        assert!(lines[6].ends_with(" UTC [18384] app@shop FATAL:  remaining connection slots are reserved for non-replication superuser connections"));
+        assert_eq!(
+            lines[7..],
+            [
+                "2026-11-21 05:57:08.635 UTC [16501] app@shop LOG:  unexpected EOF on client connection with an open transaction",
+                "2026-11-21 05:57:08.635 UTC [16501] app@shop LOG:  disconnection: session time: 0:03:58.492 user=app database=shop host=10.0.1.10 port=52694",
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn postgres_slow_statements_and_ddl() -> io::Result<()> {
+        let (f, sink) = file("Europe/Berlin");
+        let mut pg = Postgres::new(f, false, GO, 250_000, (1, 2, 3, 4), 1);
+        let mut s = session(4242);
+        let list = Stmt::OrdersByCustomer {
+            customer: 2207,
+            limit: 20,
+        };
+        assert!(!pg.statement(&mut s, list, 1_000_000, 1_100_000, (12, 12))?);
+        assert!(pg.statement(&mut s, list, 1_000_000, 1_812_345, (12, 3_000_000))?);
+        pg.statement(&mut s, Stmt::DropIndex, 2_000_000, 2_014_000, (0, 0))?;
+        pg.file.finish()?;
+        assert_eq!(
+            sink.text(),
+            "2026-11-21 06:53:09.812 CET [4242] app@shop LOG:  duration: 812.345 ms  execute <unnamed>: SELECT id, amount_cents, status, created_at FROM orders WHERE customer_id = $1 ORDER BY created_at DESC LIMIT $2\n\
+             2026-11-21 06:53:09.812 CET [4242] app@shop DETAIL:  parameters: $1 = '2207', $2 = '20'\n\
+             2026-11-21 06:53:10.000 CET [4242] app@shop LOG:  statement: DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_created_at_idx\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn postgres_csvlog() -> io::Result<()> {
+        let (f, sink) = file("Asia/Tokyo");
+        let mut pg = Postgres::new(f, true, PY, 250_000, (927, 928, 930, 933), 1);
+        let mut s = session(3232);
+        pg.connect(&mut s, 2_143_000, 2_147_000, None)?;
+        pg.disconnect(&mut s, 62_143_000, false)?;
+        pg.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "2026-11-21 14:53:10.143 JST,,,3232,\"10.0.1.10:52694\",6b0131c6.ca0,1,\"\",2026-11-21 14:53:10 JST,,0,LOG,00000,\"connection received: host=10.0.1.10 port=52694\",,,,,,,,,\"\",\"not initialized\",,0"
+        );
+        assert_eq!(
+            lines[2],
+            "2026-11-21 14:53:10.147 JST,\"app\",\"shop\",3232,\"10.0.1.10:52694\",6b0131c6.ca0,3,\"authentication\",2026-11-21 14:53:10 JST,3/1,0,LOG,00000,\"connection authorized: user=app database=shop application_name=shop-api\",,,,,,,,,\"shop-api\",\"client backend\",,0"
+        );
+        assert!(lines[3].contains(",4,\"idle\",") && lines[3].contains("\"disconnection: session time: 0:01:00.000 user=app database=shop host=10.0.1.10 port=52694\""));
+        // Every record has the 26 csvlog columns.
+        for l in &lines {
+            let mut cols = 1;
+            let mut quoted = false;
+            for c in l.chars() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => cols += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!(cols, 26, "{l}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn mysql8_general_slow_and_error_logs() -> io::Result<()> {
+        let (e, es) = file("America/Chicago");
+        let (g, gs) = file("America/Chicago");
+        let (s, ss) = file("America/Chicago");
+        let knex = Client {
+            style: Style::Knex,
+            bind: false,
+        };
+        let mut my = Mysql::new(
+            MysqlFiles {
+                error: e,
+                general: g,
+                slow: s,
+            },
+            false,
+            knex,
+            200_000,
+            1224,
+            1,
+        );
+        let mut sess = session(42);
+        sess.host = "10.0.1.11".to_string();
+        my.connect(&mut sess, 2_202_290, 2_205_000, None)?;
+        let list = Stmt::OrdersByCustomer {
+            customer: 3691,
+            limit: 20,
+        };
+        my.statement(&mut sess, list, 2_207_337, 3_441_904, (12, 3_000_000))?;
+        my.disconnect(&mut sess, 9_000_000, false)?;
+        let mut gone = session(43);
+        gone.host = "10.0.1.11".to_string();
+        my.disconnect(&mut gone, 9_500_000, true)?;
+        my.connect(
+            &mut gone,
+            9_600_000,
+            9_600_000,
+            Some(Refusal::TooManyConnections),
+        )?;
+        for f in my.files() {
+            f.finish()?;
+        }
+        assert_eq!(
+            gs.text(),
+            "2026-11-20T23:53:10.202290-06:00\t   42 Connect\tapp@10.0.1.11 on shop using TCP/IP\n\
+             2026-11-20T23:53:10.207337-06:00\t   42 Query\tselect `id`, `amount_cents`, `status`, `created_at` from `orders` where `customer_id` = 3691 order by `created_at` desc limit 20\n\
+             2026-11-20T23:53:17.000000-06:00\t   42 Quit\t\n"
+        );
+        let slow = ss.text();
+        assert!(slow.starts_with(
+            "# Time: 2026-11-20T23:53:11.441904-06:00\n# User@Host: app[app] @  [10.0.1.11]  Id:    42\n# Query_time: 1.234567  Lock_time: 0.0000"
+        ), "{slow}");
+        assert!(slow.ends_with(
+            " Rows_sent: 12  Rows_examined: 3000000\nuse shop;\nSET timestamp=1795240390;\nselect `id`, `amount_cents`, `status`, `created_at` from `orders` where `customer_id` = 3691 order by `created_at` desc limit 20;\n"
+        ), "{slow}");
+        // MySQL 8 logs nothing for a refused connection.
+        assert_eq!(
+            es.text(),
+            "2026-11-20T23:53:17.500000-06:00 43 [Note] [MY-010914] [Server] Aborted connection 43 to db: 'shop' user: 'app' host: '10.0.1.11' (Got an error reading communication packets).\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn mariadb_prints_the_time_once_per_second() -> io::Result<()> {
+        let (e, es) = file("UTC");
+        let (g, gs) = file("UTC");
+        let (s, ss) = file("UTC");
+        let mut my = Mysql::new(
+            MysqlFiles {
+                error: e,
+                general: g.with_prefix(crate::out::Prefix::MariadbGeneral),
+                slow: s.with_prefix(crate::out::Prefix::MariadbSlow),
+            },
+            true,
+            GO,
+            500_000,
+            977,
+            1,
+        );
+        let mut sess = session(118);
+        my.startup(0)?;
+        my.connect(&mut sess, 2_000_000, 2_003_000, None)?;
+        my.statement(
+            &mut sess,
+            Stmt::OrderById(41865),
+            2_004_000,
+            2_005_000,
+            (1, 1),
+        )?;
+        my.connect(
+            &mut session(119),
+            3_100_000,
+            3_100_000,
+            Some(Refusal::TooManyConnections),
+        )?;
+        for f in my.files() {
+            f.finish()?;
+        }
+        let general = gs.text();
+        assert!(general.ends_with(
+            "Time\t\t    Id Command\tArgument\n\
+             261121  5:53:10\t   118 Connect\tapp@10.0.1.10 as anonymous on shop\n\
+             \t\t   118 Prepare\tSELECT id, customer_id, amount_cents, status, created_at FROM orders WHERE id = ?\n\
+             \t\t   118 Execute\tSELECT id, customer_id, amount_cents, status, created_at FROM orders WHERE id = 41865\n\
+             \t\t   118 Close stmt\t\n"
+        ), "{general}");
+        assert!(es.text().starts_with(
+            "2026-11-21  5:53:08 0 [Note] Starting MariaDB 10.11.6-MariaDB-0+deb12u1"
+        ));
+        assert!(es.text().ends_with(
+            "2026-11-21  5:53:11 119 [Warning] Aborted connection 119 to db: 'unconnected' user: 'unauthenticated' host: '10.0.1.10' (Too many connections)\n"
+        ));
+        // Only the header: nothing was slow.
+        assert!(ss.text().ends_with("Argument\n"));
+        Ok(())
+    }
+}

@@ -563,11 +563,173 @@ impl LbLog for Alb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::writers::testing::file;
+
+    const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+    fn exchange(outcome: Outcome, status: u16) -> Exchange<'static> {
+        Exchange {
+            start: 1_000_000,
+            end: 6_001_500,
+            client_ip: "203.0.113.28",
+            client_port: 51234,
+            peer_ip: "10.0.0.2",
+            method: "GET",
+            path: "/api/orders?customer=2207&limit=20",
+            referer: Some("https://shop.example.com/account/orders"),
+            user_agent: CHROME,
+            status,
+            upstream_status: (outcome == Outcome::Ok).then_some(status),
+            body_bytes: 1781,
+            request_bytes: 420,
+            request_id: "9fd2d3cdc5482aa2929359cc99ec5cd3",
+            upstream_addr: "127.0.0.1:8000",
+            upstream_slot: 1,
+            connect_us: 800,
+            header_us: 4_998_000,
+            outcome,
+            conn_serial: 7974,
+            lb_worker: 1,
+            active: (3, 3, 1),
+        }
+    }
 
     #[test]
     fn error_pages_have_nginx_sizes() {
         assert_eq!(nginx_page(504), 160);
         assert_eq!(nginx_page(504) + MSIE_PADDING, 562);
         assert!(haproxy_page(504) > 150);
+    }
+
+    #[test]
+    fn nginx_incident_format_and_error_log() -> io::Result<()> {
+        let (access, a) = file("UTC");
+        let (error, e) = file("UTC");
+        let mut n = Nginx::new(access, error, vec![880, 881], "shop.example.com", true);
+        n.exchange(&exchange(Outcome::Timeout, 504))?;
+        let mut ok = exchange(Outcome::Ok, 200);
+        ok.user_agent = "okhttp/4.12.0";
+        ok.referer = None;
+        ok.end = 1_016_400;
+        ok.header_us = 15_900;
+        n.exchange(&ok)?;
+        for f in n.files() {
+            f.finish()?;
+        }
+        assert_eq!(
+            a.text(),
+            format!(
+                // Logged when each request ends: the 200 first.
+                "10.0.0.2 - - [21/Nov/2026:05:53:09 +0000] \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\" 200 1781 \"-\" \"okhttp/4.12.0\" \"203.0.113.28\" rt=0.016 uct=\"0.001\" urt=\"0.016\" rid=9fd2d3cdc5482aa2929359cc99ec5cd3\n\
+                 10.0.0.2 - - [21/Nov/2026:05:53:14 +0000] \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\" 504 562 \"https://shop.example.com/account/orders\" \"{CHROME}\" \"203.0.113.28\" rt=5.002 uct=\"0.001\" urt=\"5.001\" rid=9fd2d3cdc5482aa2929359cc99ec5cd3\n"
+            )
+        );
+        assert_eq!(
+            e.text(),
+            "2026/11/21 05:53:14 [error] 881#881: *7974 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.2, server: shop.example.com, request: \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\", upstream: \"http://127.0.0.1:8000/api/orders?customer=2207&limit=20\", host: \"shop.example.com\", referrer: \"https://shop.example.com/account/orders\"\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn nginx_in_another_zone_writes_local_time_with_offset() -> io::Result<()> {
+        let (access, a) = file("America/Chicago");
+        let (error, e) = file("America/Chicago");
+        let mut n = Nginx::new(access, error, vec![880], "shop.example.com", false);
+        let mut x = exchange(Outcome::Reset, 502);
+        x.peer_ip = x.client_ip;
+        n.exchange(&x)?;
+        for f in n.files() {
+            f.finish()?;
+        }
+        assert!(
+            a.text()
+                .starts_with("203.0.113.28 - - [20/Nov/2026:23:53:14 -0600] \"GET "),
+            "{}",
+            a.text()
+        );
+        assert!(
+            a.text().contains("\" 502 552 \"") && a.text().contains("\"-\" rt=5.002"),
+            "{}",
+            a.text()
+        );
+        assert!(e.text().starts_with("2026/11/20 23:53:14 [error] 880#880: *7974 upstream prematurely closed connection while reading response header from upstream, client: 203.0.113.28,"));
+        Ok(())
+    }
+
+    #[test]
+    fn haproxy_httplog_behind_syslog() -> io::Result<()> {
+        let (f, sink) = file("America/Chicago");
+        let mut h = Haproxy::new(f, "lb1", 1432, vec!["app1".into(), "app2".into()]);
+        let mut ok = exchange(Outcome::Ok, 200);
+        ok.request_id = "3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e";
+        ok.end = 1_016_400;
+        ok.header_us = 15_900;
+        h.exchange(&ok)?;
+        let mut to = exchange(Outcome::Timeout, 504);
+        to.request_id = "3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e";
+        h.exchange(&to)?;
+        h.server_state(7_000_000, 1, false, 2)?;
+        h.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Nov 20 23:53:09 lb1 haproxy[1432]: 203.0.113.28:51234 [20/Nov/2026:23:53:09.000] fe_https be_shop_api/app2 1/0/0/15/16 200 1955 - - ---- 3/3/3/1/0 0/0 {3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e} \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\""
+        );
+        assert_eq!(
+            lines[1],
+            format!(
+                "Nov 20 23:53:14 lb1 haproxy[1432]: 203.0.113.28:51234 [20/Nov/2026:23:53:09.000] fe_https be_shop_api/app2 1/0/0/-1/5001 504 {} - - sH-- 3/3/3/1/0 0/0 {{3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e}} \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\"",
+                haproxy_page(504)
+            )
+        );
+        assert_eq!(
+            lines[2],
+            "Nov 20 23:53:15 lb1 haproxy[1432]: Server be_shop_api/app2 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms. 2 active and 0 backup servers left. 0 sessions requeued, 0 total in queue."
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn haproxy_pads_the_day_with_a_space() -> io::Result<()> {
+        let (f, sink) = file("America/Chicago");
+        let mut h = Haproxy::new(f, "lb1", 9, vec!["app1".into()]);
+        // 2026-11-20 23:53:08 in Chicago + 11 days = Dec 1.
+        h.start(11 * 86_400 * 1_000_000)?;
+        h.file.finish()?;
+        assert!(
+            sink.text()
+                .starts_with("Dec  1 23:53:08 lb1 haproxy[9]: Proxy fe_https started.\n"),
+            "{}",
+            sink.text()
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn alb_access_log_entry() -> io::Result<()> {
+        let (f, sink) = file("Asia/Tokyo");
+        let mut alb = Alb::new(f, "shop.example.com", 3);
+        let mut x = exchange(Outcome::Timeout, 504);
+        x.request_id = "Root=1-6740c8f0-3c4ad5e7b1f1d2e3a4b5c6d7";
+        x.upstream_addr = "10.0.1.12:8080";
+        alb.exchange(&x)?;
+        let name = alb.name.clone();
+        let tg = alb.target_group.clone();
+        let cert = alb.cert.clone();
+        alb.file.finish()?;
+        let line = sink.text();
+        let expected_head = format!(
+            "https 2026-11-21T05:53:14.001500Z {name} 203.0.113.28:51234 10.0.1.12:8080 0.001 -1 -1 504 - 420 "
+        );
+        assert!(line.starts_with(&expected_head), "{line}");
+        let expected_tail = format!(
+            " \"GET https://shop.example.com:443/api/orders?customer=2207&limit=20 HTTP/1.1\" \"{CHROME}\" TLS_AES_128_GCM_SHA256 TLSv1.3 {tg} \"Root=1-6740c8f0-3c4ad5e7b1f1d2e3a4b5c6d7\" \"shop.example.com\" \"{cert}\" 0 2026-11-21T05:53:09.000000Z \"forward\" \"-\" \"-\" \"10.0.1.12:8080\" \"-\" \"-\" \"-\" TID_"
+        );
+        assert!(line.contains(&expected_tail), "{line}");
+        assert!(name.starts_with("app/shop-prod/") && name.len() == 30);
+        assert!(line.ends_with('\n') && line.lines().count() == 1);
+        Ok(())
     }
 }

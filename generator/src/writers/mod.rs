@@ -18,6 +18,8 @@ pub mod app;
 pub mod db;
 pub mod lb;
 pub mod redis;
+#[cfg(test)]
+mod testing;
 
 use std::io;
 

@@ -167,3 +167,42 @@ impl Redis {
         Ok(ready)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writers::testing::file;
+
+    #[test]
+    fn restart_lines() -> io::Result<()> {
+        let (f, sink) = file("Europe/Berlin");
+        let mut r = Redis::new(f);
+        r.stop(1_000_000)?;
+        let ready = r.start(3_500_000, 4711)?;
+        assert_eq!(ready, 3_514_000);
+        r.file.finish()?;
+        let text = sink.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "1:signal-handler (1795240389) Received SIGTERM scheduling shutdown..."
+        );
+        assert_eq!(
+            lines[1],
+            "1:M 21 Nov 2026 06:53:09.090 * User requested shutdown..."
+        );
+        assert_eq!(
+            lines[4],
+            "1:M 21 Nov 2026 06:53:09.104 # Redis is now ready to exit, bye bye..."
+        );
+        assert_eq!(
+            lines[5],
+            "1:C 21 Nov 2026 06:53:11.500 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"
+        );
+        assert_eq!(
+            lines.last().copied(),
+            Some("1:M 21 Nov 2026 06:53:11.514 * Ready to accept connections tcp")
+        );
+        Ok(())
+    }
+}

@@ -397,9 +397,21 @@ impl Sim {
             if !matches!(wk.state, WState::Serving | WState::Draining) || wk.busy >= threads {
                 return Ok(());
             }
-            let Some(r) = wk.queue.pop_front() else {
+            // gunicorn's workers share one listening socket: an idle
+            // thread also accepts what waits in the kernel's backlog.
+            let next = match wk.queue.pop_front() {
+                Some(r) => Some(r),
+                None if wk.state == WState::Serving => self.backlog.pop_front().inspect(|_| {
+                    wk.inflight += 1;
+                }),
+                None => None,
+            };
+            let Some(r) = next else {
                 return Ok(());
             };
+            if self.reqs[r.idx as usize].worker != w {
+                self.reqs[r.idx as usize].worker = w;
+            }
             if !self.valid(r) {
                 continue;
             }
@@ -991,13 +1003,8 @@ impl Sim {
                 .lb
                 .server_state(now + 1_500 * MS, slot, true, active)?;
         }
-        while let Some(r) = self.backlog.pop_front() {
-            if self.valid(r) {
-                let target = self.serving[self.rng_service.index(self.serving.len())];
-                self.enqueue(target, r)?;
-            }
-        }
-        Ok(())
+        // It starts taking connections from the shared backlog.
+        self.try_start(w)
     }
 
     /// Asks worker `w` to stop (SIGTERM); `at` is when it hears it.
@@ -1180,9 +1187,13 @@ impl Sim {
                     )
                 })
                 .collect();
+            // The master forks the new workers one after the other.
+            let step = (4 * MS)
+                .min(400 * MS / Time::from(self.slots.max(1)))
+                .max(50);
             let mut t = now;
             for s in 0..self.slots {
-                t = now + Time::from(s) * 4 * MS;
+                t = now + Time::from(s) * step;
                 let w = self.spawn_worker(s, version, t)?;
                 self.out.app.control_socket(t + MS)?;
                 let ready = t + self.boot_time();

@@ -796,11 +796,17 @@ impl Sim {
         if writes == 0 {
             return Ok(());
         }
-        let buffers = 30 + writes + self.rng_db.below(writes / 4 + 20);
+        // shared_buffers grows with the deployment (128 MB per unit).
+        let shared = 16_384 * self.sc.scale.ceil().max(1.0) as u64;
+        let buffers = (30 + writes + self.rng_db.below(writes / 4 + 20)).min(shared * 9 / 10);
         let write = ((buffers as f64 * self.rng_db.uniform(0.08, 0.12)) * SEC as f64) as Time;
-        let write = write.min(every * 9 / 10);
+        // checkpoint_completion_target = 0.9; a checkpoint still running at
+        // shutdown is cut short by the shutdown checkpoint.
+        let write = write
+            .min(every * 9 / 10)
+            .min((self.end - 2 * SEC - self.now).max(SEC));
         let end = self.now + write + 2_000 + self.rng_db.below(3_000) as Time;
-        self.out.db.checkpoint(self.now, end, buffers)
+        self.out.db.checkpoint(self.now, end, buffers, shared)
     }
 
     fn cache_stop(&mut self) -> io::Result<()> {

@@ -525,7 +525,7 @@ impl DbLog for Postgres {
         Ok(true)
     }
 
-    fn checkpoint(&mut self, start: Time, end: Time, buffers: u64) -> io::Result<()> {
+    fn checkpoint(&mut self, start: Time, end: Time, buffers: u64, shared: u64) -> io::Result<()> {
         let ck = self.checkpointer;
         let who = self.proc(ck, "checkpointer");
         self.emit(
@@ -546,7 +546,7 @@ impl DbLog for Postgres {
         let write = end - start - 2_000;
         let m = format!(
             "checkpoint complete: wrote {buffers} buffers ({:.1}%); 0 WAL file(s) added, 0 removed, {} recycled; write={}.{:03} s, sync=0.00{} s, total={}.{:03} s; sync files={files}, longest=0.001 s, average=0.001 s; distance={kb} kB, estimate={} kB",
-            buffers as f64 * 100.0 / 16384.0,
+            buffers as f64 * 100.0 / shared.max(1) as f64,
             u64::from(kb > 16_384),
             write / 1_000_000,
             write / 1000 % 1000,
@@ -939,7 +939,13 @@ impl DbLog for Mysql {
         Ok(true)
     }
 
-    fn checkpoint(&mut self, _start: Time, _end: Time, _buffers: u64) -> io::Result<()> {
+    fn checkpoint(
+        &mut self,
+        _start: Time,
+        _end: Time,
+        _buffers: u64,
+        _shared: u64,
+    ) -> io::Result<()> {
         Ok(())
     }
 

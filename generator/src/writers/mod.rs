@@ -109,8 +109,8 @@ pub trait DbLog {
         end: Time,
         rows: (u64, u64),
     ) -> io::Result<bool>;
-    /// A checkpoint (or background save).
-    fn checkpoint(&mut self, start: Time, end: Time, buffers: u64) -> io::Result<()>;
+    /// A checkpoint writing `buffers` of `shared_buffers`.
+    fn checkpoint(&mut self, start: Time, end: Time, buffers: u64, shared: u64) -> io::Result<()>;
     /// The server shuts down.
     fn shutdown(&mut self, t: Time) -> io::Result<()>;
     /// Its files.

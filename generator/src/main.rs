@@ -91,6 +91,29 @@ fn parse_duration(text: &str) -> Result<Span, String> {
     text.parse::<Span>().map_err(|e| e.to_string())
 }
 
+/// Total bytes a scenario writes (without writing them).
+fn bytes_of(sc: &Scenario) -> Result<f64, String> {
+    let t = measure(sc).map_err(|e| e.to_string())?;
+    Ok(t.files.values().sum::<u64>().max(1) as f64)
+}
+
+/// The scale at which `sc` writes at least `target` bytes. Output grows a
+/// little less than linearly with the scale (the incident's share shrinks),
+/// so the first estimate is refined on a run at a quarter of it.
+fn scale_for(sc: &Scenario, target: u64) -> Result<f64, String> {
+    let target = target as f64;
+    let base = sc.scale;
+    let mut k = base * target / bytes_of(sc)?;
+    if k > 4.0 * base {
+        let probe = Scenario {
+            scale: k / 4.0,
+            ..sc.clone()
+        };
+        k = probe.scale * target / bytes_of(&probe)?;
+    }
+    Ok((k * 1.08).max(0.01))
+}
+
 fn run(args: Args) -> Result<ExitCode, String> {
     if args.list_presets {
         for (name, about) in PRESETS {
@@ -121,10 +144,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
         sc.scale = k;
     }
     if let Some(size) = &args.size {
-        let target = parse_size(size)?;
-        let base = measure(&sc).map_err(|e| e.to_string())?;
-        let bytes: u64 = base.files.values().sum::<u64>().max(1);
-        sc.scale *= (target as f64 / bytes as f64 * 1.03).max(0.01);
+        sc.scale = scale_for(&sc, parse_size(size)?)?;
     }
     if args.print_scenario {
         let json = serde_json::to_string_pretty(&sc).map_err(|e| e.to_string())?;

@@ -12,7 +12,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::report::{
-    analyse, change_patterns, default_baseline, Analysis, ChangeEvent, ChangeKind, SourceInfo,
+    analyse, change_patterns, default_baseline, routine_pattern, Analysis, ChangeEvent, ChangeKind,
+    SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
 use crate::index::document::{micros_to_rfc3339, StoredEvent};
@@ -133,10 +134,11 @@ fn find_changes(
     sources: &[SourceInfo],
 ) -> Result<Vec<ChangeEvent>> {
     let patterns = change_patterns();
+    let routine = routine_pattern();
     let f = &store.fields;
     let mut out = Vec::new();
     for t in &acc.templates {
-        if t.count > MAX_CHANGE_OCCURRENCES {
+        if t.count > MAX_CHANGE_OCCURRENCES || routine.is_match(&t.text) {
             continue;
         }
         let Some((kind, _)) = patterns.iter().find(|(_, re)| re.is_match(&t.text)) else {
@@ -154,11 +156,31 @@ fn find_changes(
                 continue;
             }
             last = Some(ev.ts_micros);
+            // A version given in a field (`version=0.32.0`) belongs in the
+            // description, and makes a start-up a deploy.
+            let mut description = ev.message.lines().next().unwrap_or("").to_string();
+            let mut kind = *kind;
+            for (k, v) in &ev.fields {
+                let key = k.to_ascii_lowercase();
+                if ["version", "release", "revision", "commit"]
+                    .iter()
+                    .any(|w| key.contains(w))
+                {
+                    if let Some(v) = v.as_str() {
+                        if !description.contains(v) {
+                            description.push_str(&format!(" {k}={v}"));
+                        }
+                        if kind == ChangeKind::Restart {
+                            kind = ChangeKind::Deploy;
+                        }
+                    }
+                }
+            }
             out.push(ChangeEvent {
                 time: ev.ts_micros,
                 source: source.clone(),
-                kind: *kind,
-                description: ev.message.lines().next().unwrap_or("").to_string(),
+                kind,
+                description,
                 file: ev.file.clone(),
                 line: ev.line,
             });

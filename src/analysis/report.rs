@@ -204,6 +204,8 @@ pub struct SignalDivergence {
     pub peak_time: i64,
     #[serde(skip)]
     generic: bool,
+    #[serde(skip)]
+    user_facing: bool,
 }
 
 impl SignalDivergence {
@@ -268,6 +270,12 @@ pub struct ChangeEvent {
     pub line: u64,
 }
 
+/// Routine messages that use the words of changes (`checkpoint starting`).
+pub fn routine_pattern() -> Regex {
+    Regex::new(r"(?i)checkpoint|vacuum|\banalyze\b|rotat(e|ing|ion)")
+        .expect("valid built-in pattern")
+}
+
 /// Templates that announce changes, with their kind. Checked on the
 /// masked template (digits are `<*>`), so they are about words only.
 pub fn change_patterns() -> Vec<(ChangeKind, Regex)> {
@@ -292,7 +300,7 @@ pub fn change_patterns() -> Vec<(ChangeKind, Regex)> {
         (
             ChangeKind::Restart,
             r(
-                r"(?i)^starting\b|\bstarting (app|application|server|service|worker)|booting worker|handling signal|shutting down|shutdown request|database system is (ready|shut down)|listening (on|at)|worker exiting|started .* in <\*>",
+                r"(?i)(^|[\s:])(starting|started|booting|boot(ed)?|restart(ing|ed)?|ready to accept|ready for connections|listening (on|at)|shutting down|shutdown request|worker exiting|handling signal|exiting)\b",
             ),
         ),
     ]
@@ -392,6 +400,7 @@ fn to_signal_divergence(grid: &Grid, s: &Signal, d: &Divergence, level: f64) -> 
         peak: s.values.get(d.peak).copied().unwrap_or(f64::NAN),
         peak_time: grid.time_of(d.peak),
         generic: s.generic,
+        user_facing: s.user_facing,
     }
 }
 
@@ -528,22 +537,23 @@ fn first_divergence(
     imp: &Impact,
     changes: &[ChangeEvent],
 ) -> Option<FirstDivergence> {
+    // Candidates: lasting departures that begin before the impact. The
+    // edge's own error and latency signals are the impact itself, not its cause.
     let mut lasting: Vec<&SignalDivergence> = all
         .iter()
         .filter(|d| !d.transient && d.onset < imp.start && d.signal != imp.signal)
         .filter(|d| d.end.is_none_or(|e| e >= imp.start))
+        .filter(|d| !d.user_facing)
         .collect();
-    lasting.sort_by_key(|d| d.onset);
-    let earliest = lasting.first()?.onset;
+    lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
+    // A specific signal (a gauge, a latency, an error rate) is preferred to
+    // generic activity (event counts) that moved at about the same time.
     let wave = (grid.width * 30).max(60_000_000);
-    let chosen = lasting
+    let earliest_generic = lasting.iter().find(|d| d.generic).map(|d| d.onset);
+    let specific = lasting
         .iter()
-        .filter(|d| d.onset <= earliest + wave)
-        .max_by(|a, b| {
-            (!a.generic)
-                .cmp(&!b.generic)
-                .then(a.score.total_cmp(&b.score))
-        })?;
+        .find(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave));
+    let chosen = specific.or_else(|| lasting.first())?;
     let lead_seconds = (imp.start - chosen.onset) as f64 / 1e6;
     // The likely cause: the last change at or before the onset (allowing
     // one bucket for clock resolution), preferring one that names a version.

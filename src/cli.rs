@@ -31,8 +31,25 @@ enum Command {
     Sources(SourcesArgs),
     /// Search events (tantivy query syntax), in time order.
     Search(SearchArgs),
+    /// Find the impact window, the first divergence and its likely cause.
+    Analyze(AnalyzeArgs),
     /// List the formats onset can read.
     Formats(FormatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Baseline window `FROM..TO` (times as for search); default: the first fifth of the span.
+    #[arg(long, value_name = "FROM..TO")]
+    baseline: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Logs to ingest first (what is already in the index is skipped).
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +180,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(a) => cmd_ingest(a),
         Command::Sources(a) => cmd_sources(a),
         Command::Search(a) => cmd_search(a),
+        Command::Analyze(a) => cmd_analyze(a),
         Command::Formats(a) => cmd_formats(a),
     };
     match result {
@@ -455,6 +473,46 @@ fn cmd_formats(a: FormatsArgs) -> Result<ExitCode> {
             f.description(),
             aliases
         )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
+    if !a.paths.is_empty() {
+        let opts = IngestOptions {
+            index_dir: a.index.index.clone(),
+            paths: a.paths.clone(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            ..IngestOptions::default()
+        };
+        let report = ingest::ingest(&opts)?;
+        for s in &report.skipped {
+            let tag = if s.error { "error" } else { "skipped" };
+            eprintln!("onset: {tag}: {}: {}", s.path, s.reason);
+        }
+    }
+    let baseline = match &a.baseline {
+        Some(b) => {
+            let (from, to) = b
+                .split_once("..")
+                .ok_or_else(|| UsageError(format!("--baseline wants FROM..TO, got `{b}`")))?;
+            let from = parse_time(from).map_err(UsageError)?;
+            let to = parse_time(to).map_err(UsageError)?;
+            if to <= from {
+                return Err(UsageError(format!("--baseline: `{b}` ends before it starts")).into());
+            }
+            Some((from, to))
+        }
+        None => None,
+    };
+    let store = Store::open(&a.index.index)?;
+    let outcome = crate::analyze::run(&store, baseline)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &crate::analyze::to_json(&outcome))?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", crate::analyze::to_text(&outcome))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 //! [`cli`] is the command line. Parsing lives in the `onset-parsers` crate.
 
 pub mod analysis;
+pub mod analyze;
 pub mod cli;
 pub mod index;
 pub mod ingest;

@@ -1,4 +1,5 @@
 //! Integration tests: the `onset` binary on the project's own fixtures.
+#![allow(clippy::unwrap_used)]
 
 mod util;
 

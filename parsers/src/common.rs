@@ -113,6 +113,38 @@ pub fn level_word(i: &str) -> IResult<&str, Level> {
     Ok((rest, level))
 }
 
+/// A level that a free-text message starts with, read conservatively so
+/// that ordinary words are not taken for levels: any bracketed level
+/// (`[ERROR]`, `<warn>`, see [`level_word`]), or one of the unmistakable
+/// level words (`error`, `warning`, `fatal`, `panic`, `info`, `debug`…, not
+/// `Note`, `Config` or `Log`) written in capitals (`ERROR db down`) or
+/// followed by a colon (`error: db down`, `Warning: disk`). Returns the
+/// level and the message after it.
+pub fn message_level(msg: &str) -> Option<(Level, &str)> {
+    if msg.starts_with(['[', '<', '(']) {
+        let (rest, level) = level_word(msg).ok()?;
+        return Some((level, rest.trim_start_matches([' ', '\t', ':'])));
+    }
+    let end = msg
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(msg.len());
+    let (word, rest) = msg.split_at(end);
+    let colon = rest.starts_with(':');
+    let capitals = word.bytes().all(|c| c.is_ascii_uppercase());
+    if !(colon || capitals && (rest.is_empty() || rest.starts_with([' ', '\t']))) {
+        return None;
+    }
+    const WORDS: [&str; 14] = [
+        "trace", "debug", "info", "notice", "warn", "warning", "error", "fatal", "panic",
+        "critical", "crit", "alert", "emerg", "severe",
+    ];
+    if !WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let level = Level::from_word(word)?;
+    Some((level, rest.trim_start_matches([' ', '\t', ':'])))
+}
+
 /// Iterates `key=value` pairs of a logfmt-style run: `a=1 b="two words"
 /// c= d`. A value in quotes is returned without its quotes, with `\"` and
 /// `\\` decoded (an owned string only when it had escapes). A bare word with
@@ -124,6 +156,14 @@ pub fn kv_pairs(s: &str) -> KvPairs<'_> {
 /// Iterator returned by [`kv_pairs`].
 pub struct KvPairs<'a> {
     rest: &'a str,
+}
+
+impl<'a> KvPairs<'a> {
+    /// The text not read yet, so a caller can check how each pair was
+    /// written (with `=` or bare, quoted or not).
+    pub fn rest(&self) -> &'a str {
+        self.rest
+    }
 }
 
 impl<'a> Iterator for KvPairs<'a> {
@@ -167,6 +207,86 @@ impl<'a> Iterator for KvPairs<'a> {
         let end = v.find(|c: char| c.is_ascii_whitespace()).unwrap_or(v.len());
         self.rest = &v[end..];
         Some((key, Cow::Borrowed(&v[..end])))
+    }
+}
+
+/// Iterates the fields of one CSV record (RFC 4180 as PostgreSQL's csvlog
+/// writes it: `,` between fields, `"` around a field that needs it, `""`
+/// for a quote inside quotes; a quoted field may hold line breaks). A field
+/// borrows from the record unless it had `""` escapes. A record that is not
+/// well-formed CSV — an unclosed quote, text after a closing quote, a quote
+/// or a line break in an unquoted field — yields `Err(byte position)` and
+/// then ends.
+pub fn csv_fields(record: &str) -> CsvFields<'_> {
+    CsvFields {
+        record,
+        pos: 0,
+        done: false,
+    }
+}
+
+/// Iterator returned by [`csv_fields`].
+pub struct CsvFields<'a> {
+    record: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for CsvFields<'a> {
+    type Item = Result<Cow<'a, str>, usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let b = self.record.as_bytes();
+        let start = self.pos;
+        if b.get(start) != Some(&b'"') {
+            let end = memchr::memchr(b',', &b[start..]).map_or(b.len(), |i| start + i);
+            let field = &self.record[start..end];
+            if field.contains(['"', '\n']) {
+                self.done = true;
+                return Some(Err(start));
+            }
+            if end == b.len() {
+                self.done = true;
+            } else {
+                self.pos = end + 1;
+            }
+            return Some(Ok(Cow::Borrowed(field)));
+        }
+        let mut close = start + 1;
+        let mut escaped = false;
+        loop {
+            match memchr::memchr(b'"', &b[close..]) {
+                None => {
+                    self.done = true;
+                    return Some(Err(start));
+                }
+                Some(i) if b.get(close + i + 1) == Some(&b'"') => {
+                    escaped = true;
+                    close += i + 2;
+                }
+                Some(i) => {
+                    close += i;
+                    break;
+                }
+            }
+        }
+        let inner = &self.record[start + 1..close];
+        match b.get(close + 1) {
+            None => self.done = true,
+            Some(b',') => self.pos = close + 2,
+            Some(_) => {
+                self.done = true;
+                return Some(Err(close + 1));
+            }
+        }
+        Some(Ok(if escaped {
+            Cow::Owned(inner.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(inner)
+        }))
     }
 }
 
@@ -416,6 +536,34 @@ mod tests {
     }
 
     #[test]
+    fn csv_fields_borrow_unescape_and_reject_bad_quoting() {
+        let fields: Vec<_> = csv_fields("a,\"b c\",,\"say \"\"hi\"\"\",\"two\nlines\",")
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            vec![
+                Cow::Borrowed("a"),
+                Cow::Borrowed("b c"),
+                Cow::Borrowed(""),
+                Cow::Owned::<str>("say \"hi\"".into()),
+                Cow::Borrowed("two\nlines"),
+                Cow::Borrowed(""),
+            ]
+        );
+        assert!(matches!(fields.get(1), Some(Cow::Borrowed(_))));
+        assert_eq!(csv_fields("").count(), 1);
+        assert_eq!(
+            csv_fields("\"\"\"\"").collect::<Vec<_>>(),
+            vec![Ok(Cow::Owned::<str>("\"".into()))]
+        );
+        for bad in ["\"open", "\"a\"b,c", "a\"b", "a\nb", "x,\"y\"\""] {
+            assert!(csv_fields(bad).any(|f| f.is_err()), "{bad:?}");
+            assert!(csv_fields(bad).count() <= 3);
+        }
+    }
+
+    #[test]
     fn kv_pairs_reads_logfmt_runs() {
         let pairs: Vec<_> =
             kv_pairs(r#"rt=0.012 uct="0.001" msg="a \"b\"" bare empty= x=1"#).collect();
@@ -457,6 +605,37 @@ mod tests {
         let mut g = Fields::default();
         set_message_pairs("=x ==( \"=\" (=) é=ü )", &mut g);
         assert_eq!(g, Fields::default());
+    }
+
+    #[test]
+    fn message_level_reads_only_unmistakable_levels() {
+        assert_eq!(
+            message_level("[ERROR] db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(
+            message_level("ERROR db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(
+            message_level("error: db down"),
+            Some((Level::Error, "db down"))
+        );
+        assert_eq!(message_level("Warning: disk"), Some((Level::Warn, "disk")));
+        assert_eq!(
+            message_level("panic: nil map"),
+            Some((Level::Fatal, "nil map"))
+        );
+        assert_eq!(message_level("<warn> x"), Some((Level::Warn, "x")));
+        assert_eq!(message_level("WARN"), Some((Level::Warn, "")));
+        assert_eq!(message_level("Error connecting to db"), None);
+        assert_eq!(message_level("Config loaded"), None);
+        assert_eq!(message_level("Note: this"), None);
+        assert_eq!(message_level("LOG rotated"), None);
+        assert_eq!(message_level("errors: 3"), None);
+        assert_eq!(message_level("INFOrmation"), None);
+        assert_eq!(message_level(""), None);
+        assert_eq!(message_level("é"), None);
     }
 
     #[test]

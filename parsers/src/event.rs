@@ -362,8 +362,33 @@ impl<'a> Fields<'a> {
         if v.is_empty() || v == "-" {
             return false;
         }
-        let norm = normalize_key(key);
-        let (base, scale) = duration_unit(&norm);
+        let mut buf = [0u8; KEY_MAX];
+        if let Some((base, scale)) = normalize_key(key, &mut buf) {
+            if self.set_normalized(base, scale, v, value) {
+                return true;
+            }
+        }
+        // A dotted key from a nested object (`req.method`, `http.response.status_code`,
+        // `httpRequest.latency`): drop leading container segments one at a time.
+        let mut rest = key;
+        while let Some((head, tail)) = rest.split_once('.') {
+            if !is_container(head) {
+                break;
+            }
+            rest = tail;
+            if let Some((base, scale)) = normalize_key(rest, &mut buf) {
+                if self.set_normalized(base, scale, v, value) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Sets the field named by a normalized key `base` (see [`normalize_key`])
+    /// whose unit suffix gave `scale`; `v` is the trimmed value.
+    #[allow(clippy::ptr_arg)]
+    fn set_normalized(&mut self, base: &str, scale: f64, v: &str, value: &Cow<'a, str>) -> bool {
         macro_rules! num {
             ($slot:expr, $t:ty) => {{
                 match v.parse::<$t>() {
@@ -390,7 +415,15 @@ impl<'a> Fields<'a> {
                 num!(self.status, u16)
             }
             "duration" | "requesttime" | "elapsed" | "latency" | "responsetime" | "took" | "rt"
-            | "time_taken" | "timetaken" => match parse_seconds(v, scale) {
+            | "timetaken" => match parse_seconds(v, scale) {
+                Some(s) if self.duration.is_none() => {
+                    self.duration = Some(s);
+                    true
+                }
+                _ => false,
+            },
+            // ECS `event.duration` is in nanoseconds.
+            "eventduration" => match parse_seconds(v, scale * 1e-9) {
                 Some(s) if self.duration.is_none() => {
                     self.duration = Some(s);
                     true
@@ -420,17 +453,30 @@ impl<'a> Fields<'a> {
                 }
                 _ => false,
             },
-            "bytes" | "bytessent" | "bodybytessent" | "size" | "responsesize" | "sentbytes" => {
+            "bytes" | "bytessent" | "bodybytessent" | "size" | "responsesize" | "sentbytes"
+            | "responsebodybytes" => {
                 num!(self.bytes, u64)
             }
-            "client" | "clientip" | "clientaddr" | "remoteip" | "ip" | "clientaddress"
-            | "xforwardedfor" | "forwardedfor" => text!(self.client),
+            "client"
+            | "clientip"
+            | "clientaddr"
+            | "remoteip"
+            | "ip"
+            | "clientaddress"
+            | "xforwardedfor"
+            | "forwardedfor"
+            | "headersxforwardedfor"
+            | "sourceip"
+            | "sourceaddress" => text!(self.client),
             "remoteaddr" | "peer" | "peeraddr" | "remoteaddress" => text!(self.peer),
             "method" | "httpmethod" | "requestmethod" | "verb" => text!(self.method),
-            "path" | "url" | "uri" | "requesturi" | "requestpath" | "route" => text!(self.path),
-            "useragent" | "ua" | "httpuseragent" => text!(self.user_agent),
+            "path" | "url" | "uri" | "requesturi" | "requestpath" | "route" | "requesturl"
+            | "urlpath" | "urloriginal" => text!(self.path),
+            "useragent" | "ua" | "httpuseragent" | "useragentoriginal" | "headersuseragent" => {
+                text!(self.user_agent)
+            }
             "requestid" | "reqid" | "rid" | "xrequestid" | "traceid" | "correlationid"
-            | "httprequestid" => text!(self.request_id),
+            | "xcorrelationid" | "httprequestid" | "headersxrequestid" => text!(self.request_id),
             "upstream" | "upstreamaddr" | "backend" | "target" | "server" => {
                 text!(self.upstream)
             }
@@ -438,14 +484,14 @@ impl<'a> Fields<'a> {
             "session" | "sessionid" | "thread" | "threadid" | "tid" | "connectionid" | "conn"
             | "connid" => text!(self.session),
             "logger" | "loggername" | "name" | "component" | "module" | "program" | "caller"
-            | "sourcecontext" | "category" => text!(self.logger),
-            "host" | "hostname" => text!(self.host),
+            | "sourcecontext" | "category" | "servicename" => text!(self.logger),
+            "host" | "hostname" | "hosthostname" => text!(self.host),
             "user" | "username" | "dbuser" | "role" => text!(self.user),
             "database" | "db" | "dbname" | "schema" => text!(self.database),
-            "query" | "statement" | "sql" => text!(self.query),
+            "query" | "statement" | "sql" | "dbstatement" => text!(self.query),
             "rowssent" | "rows" => num!(self.rows_sent, u64),
             "rowsexamined" => num!(self.rows_examined, u64),
-            "code" | "errorcode" | "sqlstate" | "errno" => text!(self.code),
+            "code" | "errorcode" | "errcode" | "sqlstate" | "errno" => text!(self.code),
             _ => false,
         }
     }
@@ -496,58 +542,137 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Lower-cases a key and drops separators: `X-Request-ID`, `request_id`,
-/// `http.request_id` → `xrequestid`, `requestid`, `httprequestid`; keeps a
-/// unit suffix (`duration_ms` → `duration_ms`).
-fn normalize_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let lower = key.to_ascii_lowercase();
-    let (stem, unit) = match lower.rsplit_once(['_', '.', '-']) {
-        Some((s, u)) if matches!(u, "ms" | "us" | "ns" | "sec" | "s" | "millis" | "micros") => {
-            (s, Some(u))
-        }
-        _ => (lower.as_str(), None),
-    };
-    out.extend(stem.chars().filter(|c| c.is_ascii_alphanumeric()));
-    if let Some(u) = unit {
-        out.push('_');
-        out.push_str(u);
+/// The longest normalized key that can name a field; longer keys go to `extra`.
+const KEY_MAX: usize = 48;
+
+/// Normalizes a key into `buf` without allocating: lower-cased, separators
+/// dropped (`X-Request-ID`, `request_id`, `http.request_id` → `xrequestid`,
+/// `requestid`, `httprequestid`), and a unit suffix split off as the factor
+/// that turns the unit into seconds (`duration_ms`, `latencyMs` → `duration`,
+/// `latency` and 1e-3). `None` when the key is too long to name a field.
+fn normalize_key<'b>(key: &str, buf: &'b mut [u8; KEY_MAX]) -> Option<(&'b str, f64)> {
+    let (stem, scale) = split_unit(key);
+    let mut len = 0;
+    for c in stem.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buf.get_mut(len)? = c.to_ascii_lowercase();
+        len += 1;
     }
-    out
+    let base = std::str::from_utf8(buf.get(..len)?).ok()?;
+    Some((base, scale))
 }
 
-/// Splits a normalized key into its stem and the factor that turns its unit into seconds.
-fn duration_unit(norm: &str) -> (&str, f64) {
-    match norm.rsplit_once('_') {
-        Some((s, "ms" | "millis")) => (s, 1e-3),
-        Some((s, "us" | "micros")) => (s, 1e-6),
-        Some((s, "ns")) => (s, 1e-9),
-        Some((s, "s" | "sec")) => (s, 1.0),
-        _ => (norm, 1.0),
+/// Splits a unit suffix off a key: after a separator (`_ms`, `.us`, `-seconds`,
+/// any case) or camel-cased (`durationMs`, `elapsedMillis`). Returns the stem
+/// and the factor to seconds (1 when there is no unit).
+fn split_unit(key: &str) -> (&str, f64) {
+    fn factor(unit: &str) -> Option<f64> {
+        Some(match unit.to_ascii_lowercase().as_str() {
+            "ms" | "millis" | "milliseconds" => 1e-3,
+            "us" | "micros" | "microseconds" => 1e-6,
+            "ns" | "nanos" | "nanoseconds" => 1e-9,
+            "s" | "sec" | "secs" | "seconds" => 1.0,
+            _ => return None,
+        })
     }
+    if let Some((stem, unit)) = key.rsplit_once(['_', '.', '-']) {
+        if let Some(f) = factor(unit).filter(|_| !stem.is_empty()) {
+            return (stem, f);
+        }
+    }
+    // camelCase: the unit starts at the last upper-case letter after a lower-case one.
+    let b = key.as_bytes();
+    if let Some(p) = b.iter().rposition(u8::is_ascii_uppercase) {
+        let after_lower = p > 0
+            && b.get(p - 1)
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let unit = key.get(p..).unwrap_or("");
+        let camel = unit.len() > 1 && unit.bytes().skip(1).all(|c| c.is_ascii_lowercase());
+        if after_lower && camel {
+            if let Some(f) = factor(unit) {
+                return (key.get(..p).unwrap_or(key), f);
+            }
+        }
+    }
+    (key, 1.0)
+}
+
+/// Segments of a dotted key that only group others (`req.`, `http.`,
+/// `httpRequest.`, `context.`): `req.method` is a method.
+fn is_container(segment: &str) -> bool {
+    const CONTAINERS: [&str; 20] = [
+        "req",
+        "request",
+        "res",
+        "response",
+        "http",
+        "httprequest",
+        "http_request",
+        "ctx",
+        "context",
+        "fields",
+        "data",
+        "attrs",
+        "attributes",
+        "labels",
+        "log",
+        "process",
+        "properties",
+        "extra",
+        "meta",
+        "metadata",
+    ];
+    CONTAINERS.iter().any(|c| c.eq_ignore_ascii_case(segment))
 }
 
 /// Parses a duration: a plain number scaled by `scale`, or a number with a
-/// unit suffix (`12ms`, `1.5s`, `300µs`, `2m`), as zap/logrus/Go write them.
+/// unit suffix (`12ms`, `1.5s`, `300µs`, `2m`), or Go's compound form
+/// (`1m30.5s`, `1h2m`), as zap/logrus/Go write them.
 pub fn parse_seconds(v: &str, scale: f64) -> Option<f64> {
     if let Ok(n) = v.parse::<f64>() {
-        return n.is_finite().then_some(n * scale);
+        return n.is_finite().then(|| scaled(n, scale));
     }
-    let split = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .unwrap_or(v.len());
-    let (num, unit) = v.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let factor = match unit {
-        "ns" => 1e-9,
-        "us" | "µs" | "μs" => 1e-6,
-        "ms" => 1e-3,
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        _ => return None,
+    let (negative, mut rest) = match v.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, v),
     };
-    n.is_finite().then_some(n * factor)
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let split = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (num, tail) = rest.split_at(split);
+        let n: f64 = num.parse().ok()?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let factor = match unit {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" | "min" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += scaled(n, factor);
+        rest = tail;
+    }
+    let total = if negative { -total } else { total };
+    total.is_finite().then_some(total)
+}
+
+/// `n * scale`, dividing for sub-second units so that `12.3` ms is `0.0123`
+/// exactly as written rather than `0.012300000000000002`.
+fn scaled(n: f64, scale: f64) -> f64 {
+    if scale < 1.0 {
+        n / (1.0 / scale).round()
+    } else {
+        n * scale
+    }
 }
 
 /// One parsed log record.
@@ -640,5 +765,74 @@ impl Event<'_> {
         }
         let _ = write!(out, " | {}", self.message.escape_debug());
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&'static str, &'static str)]) -> Fields<'static> {
+        let mut f = Fields::default();
+        for (k, v) in pairs {
+            f.set(*k, *v);
+        }
+        f
+    }
+
+    #[test]
+    fn set_maps_nested_and_dotted_keys_through_containers() {
+        let f = fields(&[
+            ("req.method", "GET"),
+            ("req.url", "/api/orders/42"),
+            ("req.headers.user-agent", "curl/8.4.0"),
+            ("req.headers.host", "shop.example.com"),
+            ("res.statusCode", "503"),
+            ("http.request.id", "r-1"),
+            ("httpRequest.latency", "0.250s"),
+            ("process.pid", "4242"),
+            ("host.hostname", "web-1"),
+            ("url.path", "/ignored-second-path"),
+            ("db.statement", "SELECT 1"),
+        ]);
+        assert_eq!(f.method.as_deref(), Some("GET"));
+        assert_eq!(f.path.as_deref(), Some("/api/orders/42"));
+        assert_eq!(f.user_agent.as_deref(), Some("curl/8.4.0"));
+        assert_eq!(f.status, Some(503));
+        assert_eq!(f.request_id.as_deref(), Some("r-1"));
+        assert_eq!(f.duration, Some(0.25));
+        assert_eq!(f.pid, Some(4242));
+        assert_eq!(f.host.as_deref(), Some("web-1"));
+        assert_eq!(f.query.as_deref(), Some("SELECT 1"));
+        // An HTTP Host header is not the machine; a second path is kept aside.
+        assert_eq!(f.extra("req.headers.host"), Some("shop.example.com"));
+        assert_eq!(f.extra("url.path"), Some("/ignored-second-path"));
+    }
+
+    #[test]
+    fn set_reads_duration_units_from_suffixes_and_values() {
+        let d = |k: &'static str, v: &'static str| fields(&[(k, v)]).duration;
+        assert_eq!(d("duration_ms", "12.3"), Some(0.0123));
+        assert_eq!(d("latencyMs", "250"), Some(0.25));
+        assert_eq!(d("elapsedMilliseconds", "1500"), Some(1.5));
+        assert_eq!(d("took-us", "1500"), Some(0.0015));
+        assert_eq!(d("event.duration", "5001000000"), Some(5.001));
+        assert_eq!(d("latency", "1m30.5s"), Some(90.5));
+        assert_eq!(d("latency", "12ms"), Some(0.012));
+        assert_eq!(d("latency", "fast"), None);
+        // `status` ends in "us" but is no duration; `Items` ends in "ms".
+        assert_eq!(fields(&[("status", "200")]).status, Some(200));
+        assert_eq!(fields(&[("responseItems", "3")]).duration, None);
+    }
+
+    #[test]
+    fn parse_seconds_reads_go_durations() {
+        assert_eq!(parse_seconds("1h2m3s", 1.0), Some(3723.0));
+        assert_eq!(parse_seconds("300µs", 1.0), Some(0.0003));
+        assert_eq!(parse_seconds("-1.5s", 1.0), Some(-1.5));
+        assert_eq!(parse_seconds("2", 1e-3), Some(0.002));
+        assert_eq!(parse_seconds("1x", 1.0), None);
+        assert_eq!(parse_seconds("ms", 1.0), None);
+        assert_eq!(parse_seconds("", 1.0), None);
     }
 }

@@ -690,6 +690,23 @@ pub fn time_of_day(i: &str) -> IResult<&str, NaiveTime> {
     }
 }
 
+/// A whole field value that is a timestamp (a JSON `"time"`, a logfmt
+/// `ts=`): epoch digits in any unit ([`epoch_text`]) or any textual shape
+/// [`any_timestamp`] reads, with nothing after it but spaces.
+pub fn timestamp_value(s: &str) -> Option<ParsedTime> {
+    let s = s.trim();
+    let first = *s.as_bytes().first()?;
+    if first.is_ascii_digit() && s.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        if let Some(t) = epoch_text(s) {
+            return Some(t);
+        }
+    }
+    match any_timestamp(s) {
+        Ok((rest, t)) if rest.trim().is_empty() => Some(t),
+        _ => None,
+    }
+}
+
 /// Any of the readers above, tried in turn (for generic and user formats).
 pub fn any_timestamp(i: &str) -> IResult<&str, ParsedTime> {
     iso8601_zoned(i)

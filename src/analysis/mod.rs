@@ -1,3 +1,6 @@
 //! Analysis: pure functions over what the index holds (no I/O here).
 
+pub mod divergence;
+pub mod report;
+pub mod signals;
 pub mod template;

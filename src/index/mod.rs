@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod manifest;
+pub mod scan;
 pub mod schema;
 pub mod search;
 

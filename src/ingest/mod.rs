@@ -289,14 +289,26 @@ fn ingest_source(
             reference: pipeline::reference_time(&input),
         };
         if format.is_none() {
-            format = Some(match registry.detect(&head, &time) {
-                Some(d) => (d.format, d.confidence),
-                // Nothing reads it: keep every line, as unparsed records.
-                None => match registry.get("raw") {
-                    Some(raw) => (raw, 0.0),
-                    None => bail!("no `raw` format registered"),
-                },
-            });
+            match registry.detect(&head, &time) {
+                Some(d) => format = Some((d.format, d.confidence)),
+                None => {
+                    // No format reads any of it: say so rather than index noise.
+                    // `--format raw` keeps every line as an unparsed event.
+                    let fresh = &run.manifest.files[entry];
+                    if entry + 1 == run.manifest.files.len()
+                        && fresh.events == 0
+                        && fresh.offset == 0
+                    {
+                        run.manifest.files.pop();
+                    }
+                    skipped.push(Skipped {
+                        path,
+                        reason: "no known log format reads it (use --format raw to index its lines anyway, or describe it with --formats-dir)".into(),
+                        error: false,
+                    });
+                    continue;
+                }
+            }
         }
         let Some((fmt, confidence)) = format.clone() else {
             continue;

@@ -328,23 +328,28 @@ impl<'a> Run<'a> {
         let mut first_ts = None;
         let mut chunk_last = None;
         for (mut doc, time) in docs.into_iter().zip(times.drain(..)) {
-            let (ts, flags) = match time {
+            // `real`: the time comes from the logs (the record's own or a
+            // neighbour's), not from the file's modification time.
+            let (ts, flags, real) = match time {
                 Some((ts, flags)) => {
                     *last_ts = Some(ts);
-                    (ts, flags)
+                    (ts, flags, true)
                 }
-                None => (
-                    last_ts.or(first_known).unwrap_or(fallback_ts),
-                    TimeFlags::INHERITED,
-                ),
+                None => match last_ts.or(first_known) {
+                    Some(ts) => (ts, TimeFlags::INHERITED, true),
+                    None => (fallback_ts, TimeFlags::INHERITED, false),
+                },
             };
             if !flags.is_empty() {
                 flagged += 1;
                 doc.add_u64(self.fields.ts_flags, u64::from(flags.bits()));
             }
             doc.add_i64(self.fields.ts, ts);
-            first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));
-            chunk_last = Some(chunk_last.map_or(ts, |l: i64| l.max(ts)));
+            // Only times read from the logs make the source's span.
+            if real {
+                first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));
+                chunk_last = Some(chunk_last.map_or(ts, |l: i64| l.max(ts)));
+            }
             self.writer.add_document(doc)?;
             self.added += 1;
         }

@@ -13,17 +13,24 @@ use crate::format::Format;
 pub mod apache_error;
 pub mod aws_alb;
 pub mod generic;
+pub mod go_log;
 pub mod gunicorn;
 pub mod haproxy;
 pub mod java;
+pub mod json;
+pub mod logfmt;
 pub mod mysql_error;
 pub mod mysql_general;
 pub(crate) mod mysql_shared;
 pub mod mysql_slow;
 pub mod nginx_access;
 pub mod nginx_error;
+pub mod postgresql;
+pub mod postgresql_csv;
+pub mod postgresql_json;
 pub mod python;
 pub mod raw;
+pub mod syslog;
 
 /// Every built-in format, most specific first; the generic fallback, then
 /// `raw` (which reads nothing and so never wins detection) last.
@@ -34,12 +41,19 @@ pub fn builtin() -> Vec<Arc<dyn Format>> {
         Arc::new(apache_error::ApacheError),
         Arc::new(haproxy::Haproxy),
         Arc::new(aws_alb::AwsAlb),
-        Arc::new(gunicorn::Gunicorn),
-        Arc::new(python::Python),
-        Arc::new(java::Java),
+        Arc::new(postgresql::PostgresStderr),
+        Arc::new(postgresql_csv::PostgresCsv),
+        Arc::new(postgresql_json::PostgresJson),
         Arc::new(mysql_error::MysqlError),
         Arc::new(mysql_slow::MysqlSlow),
         Arc::new(mysql_general::MysqlGeneral),
+        Arc::new(gunicorn::Gunicorn),
+        Arc::new(python::Python),
+        Arc::new(java::Java),
+        Arc::new(json::Json),
+        Arc::new(logfmt::Logfmt),
+        Arc::new(go_log::GoLog),
+        Arc::new(syslog::Syslog),
         Arc::new(generic::Generic),
         Arc::new(raw::Raw),
     ]

@@ -860,6 +860,12 @@ fn resolve_time_of_day_takes_the_latest_day_not_after_the_reference() {
     );
 }
 
+fn utc_text(s: &str) -> NaiveDateTime {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default()
+}
+
 #[test]
 fn iso8601_reads_a_space_padded_hour() {
     // MariaDB's error log: `%d-%02d-%02d %2d:%02d:%02d`.
@@ -875,4 +881,31 @@ fn iso8601_reads_a_space_padded_hour() {
     assert!(iso8601("2026-11-21  15:53:08").is_err());
     assert!(iso8601("2026-11-21T 5:53:08").is_err());
     assert!(iso8601("2026-11-21  ").is_err());
+}
+
+#[test]
+fn epoch_text_keeps_decimal_seconds_exact() {
+    let t = epoch_text("1795240389.2851233").map(|t| t.naive);
+    assert_eq!(t, Some(utc_text("2026-11-21T05:53:09.2851233Z")));
+    let t = epoch_text("1795240389285").map(|t| t.naive);
+    assert_eq!(t, Some(utc_text("2026-11-21T05:53:09.285Z")));
+    assert_eq!(epoch_text("12.5"), None);
+}
+
+#[test]
+fn timestamp_value_reads_whole_values_only() {
+    let ok = |s: &str| timestamp_value(s).map(|t| t.naive);
+    assert_eq!(
+        ok("2026-11-21T05:53:09.285Z"),
+        Some(utc_text("2026-11-21T05:53:09.285Z"))
+    );
+    assert_eq!(ok(" 1795240389 "), Some(utc_text("2026-11-21T05:53:09Z")));
+    assert_eq!(
+        ok("Nov 21 05:53:09").map(|t| t.time()),
+        Some(utc_text("2026-11-21T05:53:09Z").time())
+    );
+    assert_eq!(ok("2026-11-21T05:53:09Z and more"), None);
+    assert_eq!(ok("12ms"), None);
+    assert_eq!(ok("42"), None);
+    assert_eq!(ok(""), None);
 }

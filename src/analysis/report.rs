@@ -1,0 +1,591 @@
+//! From accumulated series to the incident story: signals, divergences,
+//! the impact window, change events and the first divergence.
+//!
+//! Everything here is pure: the index scan fills an [`Accumulator`], the
+//! change events come in as plain values, and the result is data that the
+//! CLI prints and the exports render.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::divergence::{detect, DetectorOptions, Direction, Divergence};
+use super::signals::{open_connections, Accumulator, ConnEvent, Grid, SourceSeries};
+
+/// What the analysis knows of a source.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// Name.
+    pub name: String,
+    /// Kind (`load-balancer`, `app`, `database`, `system`).
+    pub kind: String,
+}
+
+/// One bucketed series.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signal {
+    /// `source.metric`.
+    pub name: String,
+    /// Source name.
+    pub source: String,
+    /// Source kind.
+    pub kind: String,
+    /// Metric name.
+    pub metric: String,
+    /// Value per bucket (NaN = no data).
+    #[serde(skip)]
+    pub values: Vec<f64>,
+    /// The smallest deviation that matters, in the signal's units.
+    #[serde(skip)]
+    pub min_spread: f64,
+    /// Whether users feel this signal directly (errors and latency at the edge).
+    #[serde(skip)]
+    pub user_facing: bool,
+    /// Generic activity (event counts): weaker evidence than a specific metric.
+    #[serde(skip)]
+    pub generic: bool,
+}
+
+/// Builds every signal of every source.
+pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
+    let mut out = Vec::new();
+    let w = acc.grid.width_secs();
+    for (series, info) in acc.sources.iter().zip(sources) {
+        let mut push =
+            |metric: &str, values: Vec<f64>, min_spread: f64, user_facing: bool, generic: bool| {
+                if values.iter().any(|v| v.is_finite() && *v != 0.0) {
+                    out.push(Signal {
+                        name: format!("{}.{metric}", info.name),
+                        source: info.name.clone(),
+                        kind: info.kind.clone(),
+                        metric: metric.to_string(),
+                        values,
+                        min_spread,
+                        user_facing,
+                        generic,
+                    });
+                }
+            };
+        let rate = |v: &[u32]| v.iter().map(|&c| f64::from(c) / w).collect::<Vec<_>>();
+        let count_spread = 1.0 / w;
+        push("events", rate(&series.events), count_spread, false, true);
+        push(
+            "warnings",
+            rate(&series.warnings),
+            count_spread,
+            false,
+            false,
+        );
+        push("errors", rate(&series.errors), count_spread, false, false);
+        let edge = info.kind == "load-balancer";
+        if series.requests.iter().any(|&r| r > 0) {
+            push(
+                "requests",
+                rate(&series.requests),
+                count_spread,
+                false,
+                true,
+            );
+            push(
+                "5xx_ratio",
+                ratio(&series.status_5xx, &series.requests),
+                0.02,
+                edge,
+                false,
+            );
+            push(
+                "4xx_ratio",
+                ratio(&series.status_4xx, &series.requests),
+                0.02,
+                false,
+                false,
+            );
+            push(
+                "bad_ratio",
+                ratio(&series.bad, &series.requests),
+                0.02,
+                edge,
+                false,
+            );
+        }
+        if !series.latency.is_empty() {
+            for (q, name) in [
+                (0.5, "latency_p50"),
+                (0.95, "latency_p95"),
+                (0.99, "latency_p99"),
+            ] {
+                push(name, series.latency_quantile(q), 0.01, edge, false);
+            }
+        }
+        if !series.clients.is_empty() {
+            let distinct = series.clients.iter().map(|c| c.len() as f64).collect();
+            push("clients", distinct, 1.0, false, true);
+        }
+        if series.queries.iter().any(|&q| q > 0) {
+            push(
+                "slow_queries",
+                rate(&series.queries),
+                count_spread,
+                false,
+                false,
+            );
+            let mean: Vec<f64> = series
+                .query_time
+                .iter()
+                .zip(&series.queries)
+                .map(|(t, &n)| if n > 0 { t / f64::from(n) } else { f64::NAN })
+                .collect();
+            push("query_time", mean, 0.01, false, false);
+        }
+        if let Some(gauge) = open_connections(&acc.grid, &series.conn_events) {
+            push("connections", gauge, 1.0, false, false);
+            let refused: Vec<u32> = {
+                let mut v = vec![0u32; acc.grid.n];
+                for &(ts, ev, _) in &series.conn_events {
+                    if ev == ConnEvent::Refused {
+                        if let Some(b) = acc.grid.bucket(ts) {
+                            v[b] += 1;
+                        }
+                    }
+                }
+                v
+            };
+            push(
+                "refused_connections",
+                rate(&refused),
+                count_spread,
+                false,
+                false,
+            );
+        }
+    }
+    out
+}
+
+fn ratio(num: &[u32], den: &[u32]) -> Vec<f64> {
+    num.iter()
+        .zip(den)
+        .map(|(&a, &b)| {
+            if b == 0 {
+                f64::NAN
+            } else {
+                f64::from(a) / f64::from(b)
+            }
+        })
+        .collect()
+}
+
+/// A divergence of a named signal, with times.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalDivergence {
+    /// Signal name (`source.metric`).
+    pub signal: String,
+    /// Source.
+    pub source: String,
+    /// Source kind.
+    pub kind: String,
+    /// Onset, µs.
+    pub onset: i64,
+    /// When it was back to baseline, µs (`None`: never).
+    pub end: Option<i64>,
+    /// Up or down.
+    pub direction: Direction,
+    /// Strength.
+    pub score: f64,
+    /// Came back before the impact (or, with no impact, at all).
+    pub transient: bool,
+    /// Baseline level and the peak value, in the signal's units.
+    pub baseline: f64,
+    /// Peak value.
+    pub peak: f64,
+    /// Time of the peak, µs.
+    pub peak_time: i64,
+    #[serde(skip)]
+    generic: bool,
+    #[serde(skip)]
+    user_facing: bool,
+}
+
+impl SignalDivergence {
+    fn metric_is_ratio(&self) -> bool {
+        self.signal.ends_with("_ratio")
+    }
+}
+
+/// The window when users were hurt.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Impact {
+    /// Start, µs.
+    pub start: i64,
+    /// End (recovery), µs.
+    pub end: i64,
+    /// Requests in the window.
+    pub requests: u64,
+    /// Failed (5xx) requests in the window.
+    pub failed_requests: u64,
+    /// Slow (> 2 s) or failed requests in the window.
+    pub bad_requests: u64,
+    /// Distinct clients in the window.
+    pub clients: u64,
+    /// Distinct clients that saw a 5xx or a response slower than 2 s.
+    pub affected_clients: u64,
+    /// Highest share of failed requests in one bucket.
+    pub peak_error_ratio: f64,
+    /// The signal the window was read from.
+    pub signal: String,
+}
+
+/// What kind of change an event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// A new version started (deploy).
+    Deploy,
+    /// A process or server (re)started or stopped.
+    Restart,
+    /// A configuration reload.
+    Reload,
+    /// A schema change (DDL).
+    Schema,
+    /// A load-balancer backend went down or up.
+    Backend,
+}
+
+/// A change found in the logs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeEvent {
+    /// Time, µs.
+    pub time: i64,
+    /// Source.
+    pub source: String,
+    /// Kind of change.
+    pub kind: ChangeKind,
+    /// The message that shows it.
+    pub description: String,
+    /// Where it is: file and line.
+    pub file: String,
+    /// Line.
+    pub line: u64,
+}
+
+/// Routine messages that use the words of changes (`checkpoint starting`).
+pub fn routine_pattern() -> Regex {
+    Regex::new(r"(?i)checkpoint|vacuum|\banalyze\b|rotat(e|ing|ion)")
+        .expect("valid built-in pattern")
+}
+
+/// Templates that announce changes, with their kind. Checked on the
+/// masked template (digits are `<*>`), so they are about words only.
+pub fn change_patterns() -> Vec<(ChangeKind, Regex)> {
+    let r = |p: &str| Regex::new(p).expect("valid built-in pattern");
+    vec![
+        (
+            ChangeKind::Schema,
+            r(r"(?i)\b(alter|create|drop)\s+(table|index)\b"),
+        ),
+        (
+            ChangeKind::Backend,
+            r(r"(?i)\bis (down|up)\b|has no server available|\bmarked (down|up)\b"),
+        ),
+        (
+            ChangeKind::Reload,
+            r(r"(?i)reloading|configuration files? (changed|reloaded)|received sighup"),
+        ),
+        (
+            ChangeKind::Deploy,
+            r(r"(?i)\bversion\b|\bdeploy(ed|ing|ment)?\b|\brelease\b"),
+        ),
+        (
+            ChangeKind::Restart,
+            r(
+                r"(?i)(^|[\s:])(starting|started|booting|boot(ed)?|restart(ing|ed)?|ready to accept|ready for connections|listening (on|at)|shutting down|shutdown request|worker exiting|handling signal|exiting)\b",
+            ),
+        ),
+    ]
+}
+
+/// The time range used as baseline: the first fifth of the span (at least
+/// 30 buckets when there are that many), or the user's choice.
+pub fn default_baseline(grid: &Grid) -> Range<usize> {
+    let n = (grid.n / 5).max(30.min(grid.n));
+    0..n.max(1)
+}
+
+/// The result of an analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// The grid.
+    pub grid: Grid,
+    /// Every divergence, strongest first.
+    pub divergences: Vec<SignalDivergence>,
+    /// The impact window, if users were hurt.
+    pub impact: Option<Impact>,
+    /// The first divergence and how it relates to the impact.
+    pub first: Option<FirstDivergence>,
+    /// Changes found.
+    pub changes: Vec<ChangeEvent>,
+}
+
+/// The earliest lasting departure before the impact.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstDivergence {
+    /// The divergence.
+    pub divergence: SignalDivergence,
+    /// Seconds from its onset to the impact start.
+    pub lead_seconds: f64,
+    /// The change that likely caused it: the last change before the onset.
+    pub change: Option<ChangeEvent>,
+}
+
+/// Analyses the signals.
+pub fn analyse(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    baseline: Range<usize>,
+    changes: Vec<ChangeEvent>,
+) -> Analysis {
+    let grid = acc.grid;
+    let sigs = signals(acc, sources);
+    let mut all: Vec<SignalDivergence> = Vec::new();
+    for s in &sigs {
+        let opts = DetectorOptions {
+            min_spread: s.min_spread,
+            ..DetectorOptions::default()
+        };
+        let b = super::divergence::baseline(&s.values, baseline.clone(), s.min_spread);
+        for d in detect(&s.values, baseline.clone(), &opts) {
+            all.push(to_signal_divergence(
+                &grid,
+                s,
+                &d,
+                b.map_or(0.0, |b| b.level),
+            ));
+        }
+    }
+    let impact = impact(acc, sources, &sigs, &all);
+    let impact_start = impact.as_ref().map(|i| i.start);
+    for d in &mut all {
+        d.transient = match (d.end, impact_start) {
+            (Some(end), Some(start)) => end <= start,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+    }
+    let first = impact
+        .as_ref()
+        .and_then(|imp| first_divergence(&grid, &all, imp, &changes));
+    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Analysis {
+        grid,
+        divergences: all,
+        impact,
+        first,
+        changes,
+    }
+}
+
+fn to_signal_divergence(grid: &Grid, s: &Signal, d: &Divergence, level: f64) -> SignalDivergence {
+    SignalDivergence {
+        signal: s.name.clone(),
+        source: s.source.clone(),
+        kind: s.kind.clone(),
+        onset: grid.time_of(d.onset),
+        end: d.end.map(|e| grid.time_of(e)),
+        direction: d.direction,
+        score: (d.score * 10.0).round() / 10.0,
+        transient: false,
+        baseline: level,
+        peak: s.values.get(d.peak).copied().unwrap_or(f64::NAN),
+        peak_time: grid.time_of(d.peak),
+        generic: s.generic,
+        user_facing: s.user_facing,
+    }
+}
+
+/// The impact window: the first lasting rise of the share of bad responses
+/// at the edge (load balancer), else of application errors.
+fn impact(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    sigs: &[Signal],
+    divs: &[SignalDivergence],
+) -> Option<Impact> {
+    let grid = acc.grid;
+    let edge: Vec<&Signal> = sigs
+        .iter()
+        .filter(|s| s.user_facing && s.metric == "bad_ratio")
+        .collect();
+    let candidates: Vec<&SignalDivergence> = divs
+        .iter()
+        .filter(|d| d.direction == Direction::Up)
+        .filter(|d| {
+            if edge.is_empty() {
+                d.kind == "app" && d.signal.ends_with(".errors")
+            } else {
+                edge.iter().any(|s| s.name == d.signal)
+            }
+        })
+        .collect();
+    // The strongest departure is the outage; it starts with the first bad
+    // response of the run that leads into it (gaps of a few buckets allowed).
+    let main = candidates
+        .iter()
+        .max_by(|a, b| a.score.total_cmp(&b.score))?;
+    let start = run_start(acc, sources, main);
+    let end = main.end.unwrap_or(grid.time_of(grid.n));
+    let (b0, b1) = (
+        grid.bucket(start).unwrap_or(0),
+        grid.bucket(end).unwrap_or(grid.n),
+    );
+    let mut imp = Impact {
+        start,
+        end,
+        signal: main.signal.clone(),
+        ..Impact::default()
+    };
+    let mut clients: HashSet<u64> = HashSet::new();
+    let mut affected: HashSet<u64> = HashSet::new();
+    for (series, info) in acc.sources.iter().zip(sources) {
+        if edge.is_empty() || info.name != main.source {
+            continue;
+        }
+        add_window(series, b0..b1, &mut imp, &mut clients, &mut affected);
+    }
+    if edge.is_empty() {
+        if let Some((series, _)) = acc
+            .sources
+            .iter()
+            .zip(sources)
+            .find(|(_, i)| i.name == main.source)
+        {
+            imp.failed_requests = series.errors[b0..b1.min(grid.n)]
+                .iter()
+                .map(|&c| u64::from(c))
+                .sum();
+        }
+    }
+    imp.clients = clients.len() as u64;
+    imp.affected_clients = affected.len() as u64;
+    Some(imp)
+}
+
+/// Walks back from a divergence's onset over the buckets of its source that
+/// still had bad responses (or errors), allowing gaps of up to 3 buckets.
+fn run_start(acc: &Accumulator, sources: &[SourceInfo], d: &SignalDivergence) -> i64 {
+    let grid = acc.grid;
+    let Some(series) = sources
+        .iter()
+        .position(|s| s.name == d.source)
+        .and_then(|i| acc.sources.get(i))
+    else {
+        return d.onset;
+    };
+    let bad = if d.metric_is_ratio() {
+        &series.bad
+    } else {
+        &series.errors
+    };
+    let Some(mut b) = grid.bucket(d.onset) else {
+        return d.onset;
+    };
+    let mut t = b;
+    while t > 0 && b - (t - 1) <= 4 {
+        t -= 1;
+        if bad.get(t).copied().unwrap_or(0) > 0 {
+            b = t;
+        }
+    }
+    grid.time_of(b)
+}
+
+fn add_window(
+    s: &SourceSeries,
+    window: Range<usize>,
+    imp: &mut Impact,
+    clients: &mut HashSet<u64>,
+    affected: &mut HashSet<u64>,
+) {
+    let window = window.start..window.end.min(s.requests.len());
+    for b in window.clone() {
+        imp.requests += u64::from(s.requests[b]);
+        imp.failed_requests += u64::from(s.status_5xx[b]);
+        imp.bad_requests += u64::from(s.bad[b]);
+        if s.requests[b] > 0 {
+            let r = f64::from(s.status_5xx[b]) / f64::from(s.requests[b]);
+            imp.peak_error_ratio = imp.peak_error_ratio.max((r * 1000.0).round() / 1000.0);
+        }
+        if let Some(c) = s.clients.get(b) {
+            clients.extend(c);
+        }
+    }
+    for &(b, c) in &s.bad_clients {
+        if window.contains(&b) {
+            affected.insert(c);
+        }
+    }
+}
+
+/// The earliest significant lasting departure that precedes the impact.
+/// Onsets within a few buckets of each other are one wave: within it,
+/// specific signals (a gauge, a latency, an error rate) are preferred over
+/// generic activity counts, then the strongest.
+fn first_divergence(
+    grid: &Grid,
+    all: &[SignalDivergence],
+    imp: &Impact,
+    changes: &[ChangeEvent],
+) -> Option<FirstDivergence> {
+    // Candidates: lasting departures that begin before the impact. The
+    // edge's own error and latency signals are the impact itself, not its cause.
+    let mut lasting: Vec<&SignalDivergence> = all
+        .iter()
+        .filter(|d| !d.transient && d.onset < imp.start && d.signal != imp.signal)
+        .filter(|d| d.end.is_none_or(|e| e >= imp.start))
+        .filter(|d| !d.user_facing)
+        .collect();
+    lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
+    // A specific signal (a gauge, a latency, an error rate) is preferred to
+    // generic activity (event counts) that moved at about the same time.
+    let wave = (grid.width * 30).max(60_000_000);
+    let earliest_generic = lasting.iter().find(|d| d.generic).map(|d| d.onset);
+    let specific = lasting
+        .iter()
+        .find(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave));
+    let chosen = specific.or_else(|| lasting.first())?;
+    let lead_seconds = (imp.start - chosen.onset) as f64 / 1e6;
+    // The likely cause: the last change at or before the onset (allowing
+    // one bucket for clock resolution), preferring one that names a version.
+    let slack = grid.width;
+    let before: Vec<&ChangeEvent> = changes
+        .iter()
+        .filter(|c| c.time <= chosen.onset + slack)
+        .collect();
+    let change = before.last().map(|last| {
+        let cluster_start = last.time - 30_000_000;
+        before
+            .iter()
+            .filter(|c| c.time >= cluster_start)
+            .max_by_key(|c| {
+                (
+                    c.kind == ChangeKind::Deploy,
+                    has_version(&c.description),
+                    c.time,
+                )
+            })
+            .copied()
+            .cloned()
+            .unwrap_or_else(|| (*last).clone())
+    });
+    Some(FirstDivergence {
+        divergence: (*chosen).clone(),
+        lead_seconds,
+        change,
+    })
+}
+
+fn has_version(s: &str) -> bool {
+    s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
+}

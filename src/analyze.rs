@@ -1,0 +1,435 @@
+//! `onset analyze`: the glue between the index and the pure analysis —
+//! scan the fast columns into an accumulator, look up the change events and
+//! the evidence records, run the analysis, and shape the JSON output.
+
+use std::collections::HashMap;
+
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Order, Searcher, TantivyDocument, Term};
+
+use crate::analysis::report::{
+    analyse, change_patterns, default_baseline, routine_pattern, Analysis, ChangeEvent, ChangeKind,
+    SourceInfo,
+};
+use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
+use crate::index::document::{micros_to_rfc3339, StoredEvent};
+use crate::index::scan::scan;
+use crate::index::Store;
+
+/// A template seen this often is routine, not a change.
+const MAX_CHANGE_OCCURRENCES: u64 = 500;
+
+/// The analysis with what it was computed from.
+pub struct Outcome {
+    /// The analysis.
+    pub analysis: Analysis,
+    /// The sources.
+    pub sources: Vec<SourceInfo>,
+    /// Records that show the first divergence.
+    pub evidence: Vec<StoredEvent>,
+}
+
+/// Runs the analysis on an index. `baseline` is an optional `(from, to)` in µs.
+pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
+    let manifest = store.manifest()?;
+    if manifest.sources.is_empty() {
+        bail!(
+            "the index in {} is empty: ingest some logs first",
+            store.dir.display()
+        );
+    }
+    let sources: Vec<SourceInfo> = manifest
+        .sources
+        .iter()
+        .map(|(name, s)| SourceInfo {
+            name: name.clone(),
+            kind: s.kind.clone(),
+        })
+        .collect();
+    let start = manifest
+        .sources
+        .values()
+        .filter_map(|s| s.first_ts)
+        .min()
+        .unwrap_or(0);
+    let end = manifest
+        .sources
+        .values()
+        .filter_map(|s| s.last_ts)
+        .max()
+        .unwrap_or(start);
+    let grid = Grid::for_span(start, end);
+    let index_of: HashMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    let mut acc = Accumulator::new(grid, sources.len());
+    scan(store, &mut acc, &index_of)?;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let changes = find_changes(store, &searcher, &acc, &sources)?;
+    let base = match baseline {
+        Some((from, to)) => {
+            let b0 = grid.bucket(from).unwrap_or(0);
+            let b1 = grid.bucket(to).unwrap_or(grid.n).max(b0 + 1);
+            b0..b1
+        }
+        None => default_baseline(&grid),
+    };
+    let analysis = analyse(&acc, &sources, base, changes);
+    let evidence = match &analysis.first {
+        Some(f) => evidence(
+            store,
+            &searcher,
+            &acc,
+            &sources,
+            &f.divergence.source,
+            &f.divergence.signal,
+            f.divergence.onset,
+        )?,
+        None => Vec::new(),
+    };
+    Ok(Outcome {
+        analysis,
+        sources,
+        evidence,
+    })
+}
+
+fn term(store: &Store, field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    let _ = store;
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn first_docs(
+    store: &Store,
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<StoredEvent>> {
+    let top = TopDocs::with_limit(limit).order_by_fast_field::<i64>("ts", Order::Asc);
+    let hits = searcher.search(query, &top)?;
+    let mut out = Vec::with_capacity(hits.len());
+    for (_, addr) in hits {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        out.push(StoredEvent::from_document(&store.fields, &doc));
+    }
+    Ok(out)
+}
+
+/// Change events: templates whose words announce a deploy, a restart, a
+/// reload, a schema change or a backend transition, with their records.
+fn find_changes(
+    store: &Store,
+    searcher: &Searcher,
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+) -> Result<Vec<ChangeEvent>> {
+    let patterns = change_patterns();
+    let routine = routine_pattern();
+    let f = &store.fields;
+    let mut out = Vec::new();
+    for t in &acc.templates {
+        if t.count > MAX_CHANGE_OCCURRENCES || routine.is_match(&t.text) {
+            continue;
+        }
+        let Some((kind, _)) = patterns.iter().find(|(_, re)| re.is_match(&t.text)) else {
+            continue;
+        };
+        let source = &sources[t.source].name;
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(store, f.template, &t.text)),
+            (Occur::Must, term(store, f.source, source)),
+        ]);
+        let mut last: Option<i64> = None;
+        for ev in first_docs(store, searcher, &q, 50)? {
+            // Repeats of one message within 30 s (one per worker) are one change.
+            if last.is_some_and(|l| ev.ts_micros - l < 30_000_000) {
+                continue;
+            }
+            last = Some(ev.ts_micros);
+            // A version given in a field (`version=0.32.0`) belongs in the
+            // description, and makes a start-up a deploy.
+            let mut description = ev.message.lines().next().unwrap_or("").to_string();
+            let mut kind = *kind;
+            for (k, v) in &ev.fields {
+                let key = k.to_ascii_lowercase();
+                if ["version", "release", "revision", "commit"]
+                    .iter()
+                    .any(|w| key.contains(w))
+                {
+                    if let Some(v) = v.as_str() {
+                        if !description.contains(v) {
+                            description.push_str(&format!(" {k}={v}"));
+                        }
+                        if kind == ChangeKind::Restart {
+                            kind = ChangeKind::Deploy;
+                        }
+                    }
+                }
+            }
+            out.push(ChangeEvent {
+                time: ev.ts_micros,
+                source: source.clone(),
+                kind,
+                description,
+                file: ev.file.clone(),
+                line: ev.line,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.time);
+    Ok(out)
+}
+
+/// The records around a divergence's onset that show it.
+fn evidence(
+    store: &Store,
+    searcher: &Searcher,
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    source: &str,
+    signal: &str,
+    onset: i64,
+) -> Result<Vec<StoredEvent>> {
+    let f = &store.fields;
+    let metric = signal.rsplit('.').next().unwrap_or("");
+    let src_idx = sources.iter().position(|s| s.name == source);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, term(store, f.source, source)),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_i64(f.ts, onset)),
+                std::ops::Bound::Unbounded,
+            )),
+        ),
+    ];
+    let wanted: Vec<Box<dyn Query>> = match metric {
+        "connections" | "refused_connections" => {
+            let want = if metric == "connections" {
+                ConnEvent::Connect
+            } else {
+                ConnEvent::Refused
+            };
+            acc.templates
+                .iter()
+                .filter(|t| Some(t.source) == src_idx && t.conn == Some(want))
+                .map(|t| term(store, f.template, &t.text))
+                .collect()
+        }
+        "errors" => vec![term(store, f.level, "error"), term(store, f.level, "fatal")],
+        "warnings" => vec![term(store, f.level, "warn")],
+        "5xx_ratio" | "bad_ratio" => vec![Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
+            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
+        ))],
+        _ => Vec::new(),
+    };
+    if !wanted.is_empty() {
+        let any = wanted.into_iter().map(|q| (Occur::Should, q)).collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    first_docs(store, searcher, &BooleanQuery::new(clauses), 5)
+}
+
+fn t(us: i64) -> String {
+    micros_to_rfc3339(us)
+}
+
+fn change_json(c: &ChangeEvent) -> Value {
+    json!({
+        "time": t(c.time),
+        "source": c.source,
+        "kind": c.kind,
+        "description": c.description,
+        "file": c.file,
+        "line": c.line,
+    })
+}
+
+fn evidence_json(e: &StoredEvent) -> Value {
+    json!({
+        "time": e.time,
+        "source": e.source,
+        "file": e.file,
+        "line": e.line,
+        "raw": e.raw.lines().next().unwrap_or(""),
+    })
+}
+
+/// The `--json` document.
+pub fn to_json(o: &Outcome) -> Value {
+    let a = &o.analysis;
+    let span_end = a.grid.time_of(a.grid.n);
+    json!({
+        "span": { "start": t(a.grid.start), "end": t(span_end), "bucket_seconds": a.grid.width_secs() },
+        "impact": a.impact.as_ref().map(|i| json!({
+            "start": t(i.start),
+            "end": t(i.end),
+            "requests": i.requests,
+            "failed_requests": i.failed_requests,
+            "bad_requests": i.bad_requests,
+            "clients": i.clients,
+            "affected_clients": i.affected_clients,
+            "peak_error_ratio": i.peak_error_ratio,
+            "signal": i.signal,
+        })),
+        "first_divergence": a.first.as_ref().map(|f| json!({
+            "signal": f.divergence.signal,
+            "source": f.divergence.source,
+            "kind": f.divergence.kind,
+            "onset": t(f.divergence.onset),
+            "lead_seconds": f.lead_seconds,
+            "baseline": f.divergence.baseline,
+            "peak": f.divergence.peak,
+            "peak_time": t(f.divergence.peak_time),
+            "change_event": f.change.as_ref().map(change_json),
+            "evidence": o.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
+        })),
+        "divergences": a.divergences.iter().map(|d| json!({
+            "signal": d.signal,
+            "source": d.source,
+            "onset": t(d.onset),
+            "end": d.end.map(t),
+            "direction": d.direction,
+            "score": d.score,
+            "transient": d.transient,
+            "baseline": d.baseline,
+            "peak": d.peak,
+        })).collect::<Vec<_>>(),
+        "change_events": a.changes.iter().map(change_json).collect::<Vec<_>>(),
+    })
+}
+
+/// The human report.
+pub fn to_text(o: &Outcome) -> String {
+    use std::fmt::Write;
+    let a = &o.analysis;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Span: {} .. {} ({} buckets of {} s)",
+        t(a.grid.start),
+        t(a.grid.time_of(a.grid.n)),
+        a.grid.n,
+        a.grid.width_secs()
+    );
+    match &a.impact {
+        Some(i) => {
+            let _ = writeln!(
+                s,
+                "\nImpact: {} .. {} ({:.0} s), from {}\n  {} requests, {} failed (5xx), {} slow or failed; {} of {} clients affected; peak error ratio {:.0} %",
+                t(i.start),
+                t(i.end),
+                (i.end - i.start) as f64 / 1e6,
+                i.signal,
+                i.requests,
+                i.failed_requests,
+                i.bad_requests,
+                i.affected_clients,
+                i.clients,
+                i.peak_error_ratio * 100.0
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "\nImpact: none found (no lasting rise of errors or slow responses)."
+            );
+        }
+    }
+    match &a.first {
+        Some(f) => {
+            let d = &f.divergence;
+            let _ = writeln!(
+                s,
+                "\nFirst divergence: {} began at {}, {:.0} s before the impact\n  baseline {:.2}, peak {:.2} at {}",
+                d.signal,
+                t(d.onset),
+                f.lead_seconds,
+                d.baseline,
+                d.peak,
+                t(d.peak_time)
+            );
+            if let Some(c) = &f.change {
+                let _ = writeln!(
+                    s,
+                    "  likely cause: {} ({}) at {}, {:.0} s before: {}\n    {}:{}",
+                    kind_name(c.kind),
+                    c.source,
+                    t(c.time),
+                    (d.onset - c.time) as f64 / 1e6,
+                    c.description,
+                    c.file,
+                    c.line
+                );
+            }
+            if !o.evidence.is_empty() {
+                let _ = writeln!(s, "  evidence:");
+                for e in &o.evidence {
+                    let _ = writeln!(
+                        s,
+                        "    {}:{}  {}",
+                        e.file,
+                        e.line,
+                        e.raw.lines().next().unwrap_or("")
+                    );
+                }
+            }
+        }
+        None => {
+            let _ = writeln!(s, "\nFirst divergence: none.");
+        }
+    }
+    if !a.divergences.is_empty() {
+        let _ = writeln!(s, "\nDivergences (strongest first):");
+        for d in a.divergences.iter().take(25) {
+            let _ = writeln!(
+                s,
+                "  {:<40} {} {:>5} .. {:<24} score {:>8.1}{}",
+                d.signal,
+                t(d.onset),
+                match d.direction {
+                    crate::analysis::divergence::Direction::Up => "up",
+                    crate::analysis::divergence::Direction::Down => "down",
+                },
+                d.end.map(t).unwrap_or_else(|| "(still)".into()),
+                d.score,
+                if d.transient { "  transient" } else { "" }
+            );
+        }
+    }
+    if !a.changes.is_empty() {
+        let _ = writeln!(s, "\nChanges:");
+        for c in &a.changes {
+            let _ = writeln!(
+                s,
+                "  {} {:<8} {:<12} {}",
+                t(c.time),
+                kind_name(c.kind),
+                c.source,
+                c.description
+            );
+        }
+    }
+    s
+}
+
+fn kind_name(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Deploy => "deploy",
+        ChangeKind::Restart => "restart",
+        ChangeKind::Reload => "reload",
+        ChangeKind::Schema => "schema",
+        ChangeKind::Backend => "backend",
+    }
+}

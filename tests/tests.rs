@@ -4,3 +4,4 @@
 mod util;
 
 mod ingest;
+mod user_formats;

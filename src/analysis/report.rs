@@ -86,7 +86,7 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
                 rate(&series.requests),
                 count_spread,
                 false,
-                true,
+                false,
             );
             push(
                 "5xx_ratio",

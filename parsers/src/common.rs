@@ -607,6 +607,7 @@ mod tests {
         assert_eq!(g, Fields::default());
     }
 
+    #[test]
     fn message_level_reads_only_unmistakable_levels() {
         assert_eq!(
             message_level("[ERROR] db down"),

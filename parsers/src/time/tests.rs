@@ -82,6 +82,7 @@ fn iso8601_reads_a_space_padded_hour() {
     assert!(iso8601("2026-11-21  ").is_err());
 }
 
+#[test]
 fn epoch_text_keeps_decimal_seconds_exact() {
     let t = epoch_text("1795240389.2851233").map(|t| t.naive);
     assert_eq!(t, Some(utc("2026-11-21T05:53:09.2851233Z")));

@@ -213,7 +213,8 @@ pub struct Chunk {
 }
 
 /// Cuts a reader into [`Chunk`]s of about `target` bytes that end on record
-/// boundaries, holding at most `target + MAX_LINE` bytes at once.
+/// boundaries, holding at most `target + MAX_LINE` bytes at once (plus
+/// one 64 KiB read).
 pub struct Chunker<'f, R> {
     reader: R,
     format: &'f dyn Format,
@@ -342,7 +343,9 @@ impl<'f, R: Read> Chunker<'f, R> {
             if self.buf.len() >= self.target + MAX_LINE || self.buf.len() >= MAX_RECORD {
                 return Ok(Some(self.force_split()));
             }
-            want = self.buf.len() + self.target.max(64 * 1024);
+            // Read more, but never past the bound: a read can still add up
+            // to 64 KiB over it, which is the slack the bound allows.
+            want = (self.buf.len() + self.target.max(64 * 1024)).min(self.target + MAX_LINE);
         }
     }
 

@@ -34,6 +34,7 @@ pub mod format;
 pub mod formats;
 pub mod framing;
 pub mod time;
+pub mod user;
 
 pub use event::{Event, Fields, Kind, Level, Provenance, TimeFlags, Timestamp};
 pub use format::{parse_record, Detection, Format, ParseError, Registry};

@@ -12,7 +12,8 @@
 //! `fn(&str) -> IResult<&str, ParsedTime>` so formats compose them.
 
 use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 use nom::error::{Error, ErrorKind};
@@ -168,14 +169,18 @@ pub fn local_to_utc(zone: &Tz, naive: NaiveDateTime) -> Option<(DateTime<Utc>, T
             Some((early.with_timezone(&Utc), TimeFlags::DST_AMBIGUOUS))
         }
         LocalResult::None => {
-            // In a gap: the clock jumped over this time. Move forward until it exists.
+            // In a gap: the clock jumped over this time. Read it with the
+            // offset in force before the jump, which moves it forward by the
+            // length of the gap (02:30 in a 02:00→03:00 gap becomes 03:30),
+            // so it lands after the jump and order with its neighbours holds.
             for minutes in [30i64, 60, 90, 120, 180] {
-                let later = naive.checked_add_signed(Duration::minutes(minutes))?;
-                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) =
-                    zone.from_local_datetime(&later)
+                let earlier = naive.checked_sub_signed(Duration::minutes(minutes))?;
+                if let LocalResult::Single(t) | LocalResult::Ambiguous(_, t) =
+                    zone.from_local_datetime(&earlier)
                 {
-                    let utc = t.with_timezone(&Utc) - Duration::minutes(minutes);
-                    return Some((utc, TimeFlags::DST_GAP));
+                    let offset = i64::from(t.offset().fix().local_minus_utc());
+                    let utc = naive.checked_sub_signed(Duration::seconds(offset))?;
+                    return Some((Utc.from_utc_datetime(&utc), TimeFlags::DST_GAP));
                 }
             }
             None
@@ -610,53 +615,65 @@ pub fn epoch_number(v: f64) -> Option<ParsedTime> {
     if !(6.0e8..7.3e9).contains(&secs) {
         return None;
     }
-    let whole = secs.floor();
-    let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
-    let dt = DateTime::<Utc>::from_timestamp(whole as i64, nanos)?;
+    // An f64 near 1.8e9 resolves about 0.24 µs: digits below the microsecond
+    // are noise (`1795240389.463` is 1795240389.46300005…), so round to it.
+    let mut whole = secs.floor();
+    let mut micros = ((secs - whole) * 1e6).round();
+    if micros >= 1e6 {
+        whole += 1.0;
+        micros = 0.0;
+    }
+    let dt = DateTime::<Utc>::from_timestamp(whole as i64, micros as u32 * 1_000)?;
     Some(ParsedTime::utc(dt.naive_utc()))
 }
 
-/// An epoch given as integer text, exact to the nanosecond for ms/µs/ns values.
+/// An epoch given as text, its unit guessed from the magnitude of its
+/// integer part like [`epoch_number`]. Decimal text (`1795240389`,
+/// `1795240389.463`, `1795240389463123`) is read exactly, to the
+/// nanosecond; other number shapes (`1.795e9`) go through `f64`.
 pub fn epoch_text(s: &str) -> Option<ParsedTime> {
     let s = s.trim();
-    if s.is_empty() {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (s, ""),
+    };
+    let decimal = !int.is_empty()
+        && int.len() <= 19
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if !decimal {
+        return epoch_number(s.parse::<f64>().ok()?);
+    }
+    let n: u64 = int.parse().ok()?;
+    // Nanoseconds per unit of the integer part.
+    let unit: u64 = if n < 10_000_000_000 {
+        1_000_000_000
+    } else if n < 10_000_000_000_000 {
+        1_000_000
+    } else if n < 10_000_000_000_000_000 {
+        1_000
+    } else {
+        1
+    };
+    let (secs, mut nanos) = (
+        n / (1_000_000_000 / unit),
+        (n % (1_000_000_000 / unit)) * unit,
+    );
+    // The fraction of one unit, to the nanosecond (further digits dropped).
+    let mut scale = unit;
+    for d in frac.bytes() {
+        if scale < 10 {
+            break;
+        }
+        scale /= 10;
+        nanos += u64::from(d - b'0') * scale;
+    }
+    if !(600_000_000..7_300_000_000).contains(&secs) {
         return None;
     }
-    if let Ok(n) = s.parse::<i64>() {
-        if n <= 0 {
-            return None;
-        }
-        let (secs, nanos) = if n < 10_000_000_000 {
-            (n, 0)
-        } else if n < 10_000_000_000_000 {
-            (n / 1_000, (n % 1_000) * 1_000_000)
-        } else if n < 10_000_000_000_000_000 {
-            (n / 1_000_000, (n % 1_000_000) * 1_000)
-        } else {
-            (n / 1_000_000_000, n % 1_000_000_000)
-        };
-        if !(600_000_000..7_300_000_000).contains(&secs) {
-            return None;
-        }
-        let dt = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
-        return Some(ParsedTime::utc(dt.naive_utc()));
-    }
-    // Seconds with a decimal fraction (zap's `1763704389.2851233`): exact, no float rounding.
-    if let Some((whole, frac)) = s.split_once('.') {
-        let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
-        if digits(whole) && digits(frac) && whole.len() <= 10 {
-            let secs: i64 = whole.parse().ok()?;
-            if (600_000_000..7_300_000_000).contains(&secs) {
-                let mut nanos = 0u32;
-                for (i, c) in frac.bytes().take(9).enumerate() {
-                    nanos += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
-                }
-                let dt = DateTime::<Utc>::from_timestamp(secs, nanos)?;
-                return Some(ParsedTime::utc(dt.naive_utc()));
-            }
-        }
-    }
-    epoch_number(s.parse::<f64>().ok()?)
+    let dt =
+        DateTime::<Utc>::from_timestamp(i64::try_from(secs).ok()?, u32::try_from(nanos).ok()?)?;
+    Some(ParsedTime::utc(dt.naive_utc()))
 }
 
 /// A time of day with no date: `05:53:09.285`, `05:53:09,285`, `05:53:09`

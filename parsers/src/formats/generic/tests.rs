@@ -45,3 +45,12 @@ fn generic_table() {
         ],
     );
 }
+
+#[test]
+fn generic_wins_detection_on_its_sample() {
+    let sample = include_bytes!("../../../../tests/samples/generic.log");
+    let detection = crate::Registry::default()
+        .detect(sample, &crate::testing::ctx())
+        .expect("a format reads the sample");
+    assert_eq!(detection.format.name(), "generic", "{detection:?}");
+}

@@ -144,3 +144,45 @@ fn generated_incidents_across_stacks_causes_and_zones_are_explained() {
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
+
+#[test]
+fn timeline_and_trace_tell_the_fixture_incident() {
+    let s = Scratch::new();
+    let logs = s.copy_fixture("incident", "logs");
+    s.onset(&["ingest", logs.to_str().unwrap()]).ok();
+    let items = s.onset(&["timeline", "--json"]).json_lines();
+    let kinds: Vec<&str> = items.iter().filter_map(|i| i["kind"].as_str()).collect();
+    assert!(kinds.contains(&"impact-start"), "{kinds:?}");
+    let times: Vec<&str> = items.iter().filter_map(|i| i["time"].as_str()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "in time order");
+    let start = items.iter().find(|i| i["kind"] == "impact-start").unwrap();
+    // The fixture's first bad response is request 81 at 09:02:00.
+    assert_eq!(start["time"], "2026-03-14T09:02:00.000Z");
+    let window = s
+        .onset(&["timeline", "--json", "--from", "2026-03-14 09:02:30"])
+        .json_lines();
+    assert!(window
+        .iter()
+        .all(|i| i["time"].as_str().unwrap() >= "2026-03-14T09:02:30"));
+    // One failed request across the tiers: the 502 at the edge, the
+    // traceback and the access line of the app.
+    let hops = s
+        .onset(&["trace", "--json", "00000000000000000000000000000052"])
+        .json_lines();
+    let sources: Vec<&str> = hops.iter().filter_map(|h| h["source"].as_str()).collect();
+    assert_eq!(
+        sources.iter().filter(|&&s| s == "access").count(),
+        1,
+        "{sources:?}"
+    );
+    assert_eq!(
+        sources.iter().filter(|&&s| s == "app").count(),
+        2,
+        "{sources:?}"
+    );
+    assert!(hops.iter().any(|h| h["fields"]["status"] == 502));
+    let none = s.onset(&["trace", "no-such-request"]).ok();
+    assert!(none.contains("No event carries"), "{none}");
+}

@@ -20,31 +20,35 @@ gen="$PWD/target/release/onset-gen"
 
 logs="$work/logs"
 idx="$work/idx"
-rm -rf "$logs" "$idx"
-"$gen" --preset sample --size "$size" "$logs" >/dev/null
+rm -rf "$idx"
+# Reuse generated input of the same size.
+if [ "$(cat "$work/size" 2>/dev/null)" != "$size" ]; then
+  rm -rf "$logs"
+  "$gen" --preset sample --size "$size" "$logs" >/dev/null
+  echo "$size" > "$work/size"
+fi
 rm -f "$logs/GROUND_TRUTH.json"
 bytes=$(du -cb "$logs"/* | tail -1 | cut -f1)
 echo "input: $(ls "$logs" | tr '\n' ' ')($bytes bytes)"
 
-measure() { # label, command...: wall seconds and peak RSS (KiB)
-  local label="$1"; shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$label $out"
+timing="$work/time.txt"
+measure() { # command...: prints "wall_seconds peak_rss_kib"
+  /usr/bin/time -o "$timing" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  tail -1 "$timing"
 }
 
-read -r secs rss < <(measure x "$onset" ingest --index "$idx" "$logs" | cut -d' ' -f2-)
+read -r secs rss < <(measure "$onset" ingest --index "$idx" "$logs")
 echo "ingest: ${secs} s, $(python3 -c "print(round($bytes/1e6/$secs,1))") MB/s, peak RSS $((rss/1024)) MiB"
 events=$("$onset" sources --index "$idx" --json | python3 -c "import json,sys; print(sum(s['events'] for s in json.load(sys.stdin)))")
 echo "events: $events"
 
-read -r secs rss < <(measure x "$onset" ingest --index "$idx" "$logs" | cut -d' ' -f2-)
+read -r secs rss < <(measure "$onset" ingest --index "$idx" "$logs")
 echo "re-ingest (unchanged): ${secs} s, $(python3 -c "print(round($bytes/1e9/max($secs,0.001),1))") GB/s, peak RSS $((rss/1024)) MiB"
 
 for q in 'status:504' 'source:postgresql AND FATAL' 'QueuePool' 'request_id:0000000000000000000000000000dead'; do
   best=999
   for _ in 1 2 3 4 5; do
-    s=$( { /usr/bin/time -f '%e' "$onset" search --index "$idx" --limit 20 "$q" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    read -r s _ < <(measure "$onset" search --index "$idx" --limit 20 "$q")
     best=$(python3 -c "print(min($best, $s))")
   done
   echo "search '$q': best of 5 ${best} s"
@@ -52,14 +56,14 @@ done
 
 best=999
 for _ in 1 2 3; do
-  s=$( { /usr/bin/time -f '%e' "$onset" analyze --index "$idx" --json >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  read -r s _ < <(measure "$onset" analyze --index "$idx" --json)
   best=$(python3 -c "print(min($best, $s))")
 done
 echo "analyze: best of 3 ${best} s"
 
 if command -v lnav >/dev/null 2>&1; then
   export HOME="$work/lnav-home"; mkdir -p "$HOME"
-  read -r secs rss < <(measure x lnav -n -c ';SELECT count(*) FROM all_logs' "$logs"/* | cut -d' ' -f2-)
+  read -r secs rss < <(measure lnav -n -c ';SELECT count(*) FROM all_logs' "$logs"/*)
   echo "lnav -n (load + count): ${secs} s, $(python3 -c "print(round($bytes/1e6/$secs,1))") MB/s, peak RSS $((rss/1024)) MiB"
 else
   echo "lnav: not installed (apt-get install lnav)"

@@ -371,7 +371,8 @@ impl<'a> Fields<'a> {
         // A dotted key from a nested object (`req.method`, `http.response.status_code`,
         // `httpRequest.latency`): drop leading container segments one at a time.
         let mut rest = key;
-        while let Some((head, tail)) = rest.split_once('.') {
+        while let Some(dot) = memchr::memchr(b'.', rest.as_bytes()) {
+            let (head, tail) = (&rest[..dot], &rest[dot + 1..]);
             if !is_container(head) {
                 break;
             }
@@ -553,11 +554,17 @@ const KEY_MAX: usize = 48;
 fn normalize_key<'b>(key: &str, buf: &'b mut [u8; KEY_MAX]) -> Option<(&'b str, f64)> {
     let (stem, scale) = split_unit(key);
     let mut len = 0;
-    for c in stem.bytes().filter(u8::is_ascii_alphanumeric) {
-        *buf.get_mut(len)? = c.to_ascii_lowercase();
-        len += 1;
+    // A plain loop: this runs for every key of every record.
+    for &c in stem.as_bytes() {
+        if c.is_ascii_alphanumeric() {
+            if len == KEY_MAX {
+                return None;
+            }
+            buf[len] = c.to_ascii_lowercase();
+            len += 1;
+        }
     }
-    let base = std::str::from_utf8(buf.get(..len)?).ok()?;
+    let base = std::str::from_utf8(&buf[..len]).ok()?;
     Some((base, scale))
 }
 
@@ -566,15 +573,23 @@ fn normalize_key<'b>(key: &str, buf: &'b mut [u8; KEY_MAX]) -> Option<(&'b str, 
 /// and the factor to seconds (1 when there is no unit).
 fn split_unit(key: &str) -> (&str, f64) {
     fn factor(unit: &str) -> Option<f64> {
-        Some(match unit.to_ascii_lowercase().as_str() {
-            "ms" | "millis" | "milliseconds" => 1e-3,
-            "us" | "micros" | "microseconds" => 1e-6,
-            "ns" | "nanos" | "nanoseconds" => 1e-9,
-            "s" | "sec" | "secs" | "seconds" => 1.0,
+        // Lower-cased on the stack: this runs for every key of every record.
+        let mut buf = [0u8; 12];
+        let lower = buf.get_mut(..unit.len())?;
+        for (d, s) in lower.iter_mut().zip(unit.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        Some(match &*lower {
+            b"ms" | b"millis" | b"milliseconds" => 1e-3,
+            b"us" | b"micros" | b"microseconds" => 1e-6,
+            b"ns" | b"nanos" | b"nanoseconds" => 1e-9,
+            b"s" | b"sec" | b"secs" | b"seconds" => 1.0,
             _ => return None,
         })
     }
-    if let Some((stem, unit)) = key.rsplit_once(['_', '.', '-']) {
+    // (A byte search: `rsplit_once` with a set of chars is much slower.)
+    if let Some(p) = key.bytes().rposition(|c| matches!(c, b'_' | b'.' | b'-')) {
+        let (stem, unit) = (&key[..p], &key[p + 1..]);
         if let Some(f) = factor(unit).filter(|_| !stem.is_empty()) {
             return (stem, f);
         }

@@ -115,8 +115,8 @@ pub(crate) fn pg_time(s: &str) -> Option<(&str, ParsedTime, &str)> {
     // before the fraction nor an offset glued to the time. (Byte searches:
     // the text is short and this runs for every line.)
     let tb = text.as_bytes();
-    let zone_after_space = tb.get(11..).is_some_and(|t| t.contains(&b' '));
-    if t.zone == ZoneSpec::Local || !zone_after_space || tb.contains(&b',') {
+    let zone_after_space = tb.get(11..).is_some_and(|t| t.iter().any(|&c| c == b' '));
+    if t.zone == ZoneSpec::Local || !zone_after_space || tb.iter().any(|&c| c == b',') {
         return None;
     }
     Some((text, t, rest))
@@ -425,7 +425,7 @@ fn prefix_token<'a>(
     }
     let end = word_end(s);
     let word = &s[..end];
-    if let Some(eq) = memchr(b'=', word.as_bytes()) {
+    if let Some(eq) = find_byte(word.as_bytes(), b'=') {
         let key = &word[..eq];
         if !key.is_empty() && key.bytes().all(|c| c.is_ascii_alphabetic() || c == b'_') {
             let value_s = &s[eq + 1..];
@@ -434,7 +434,8 @@ fn prefix_token<'a>(
             return eq + 1 + vend;
         }
     }
-    if let Some((user, db)) = memchr(b'@', word.as_bytes()).map(|at| (&word[..at], &word[at + 1..]))
+    if let Some((user, db)) =
+        find_byte(word.as_bytes(), b'@').map(|at| (&word[..at], &word[at + 1..]))
     {
         set(&mut pg.user, user);
         set(&mut pg.database, db);
@@ -506,9 +507,11 @@ fn value_end(v: &str, in_brackets: bool) -> usize {
             b' ' => {
                 let rest = &v[i + 1..];
                 let rb = rest.as_bytes();
-                let goes_on = match memchr(b',', rb) {
-                    Some(p) => memchr(b'=', &rb[..p]).is_none() && starts_with_key(&rest[p + 1..]),
-                    None => in_brackets && !rest.is_empty() && memchr(b'=', rb).is_none(),
+                let goes_on = match find_byte(rb, b',') {
+                    Some(p) => {
+                        find_byte(&rb[..p], b'=').is_none() && starts_with_key(&rest[p + 1..])
+                    }
+                    None => in_brackets && !rest.is_empty() && find_byte(rb, b'=').is_none(),
                 };
                 if !goes_on {
                     return i;
@@ -519,6 +522,12 @@ fn value_end(v: &str, in_brackets: bool) -> usize {
         }
     }
     b.len()
+}
+
+/// The first `c` in `b`: a plain loop, cheaper than `memchr`'s setup on the
+/// short words of a prefix.
+fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    b.iter().position(|&x| x == c)
 }
 
 /// Whether `s` begins with `key=`.
@@ -634,7 +643,7 @@ fn is_session_id(s: &str) -> bool {
             && t.bytes()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
     };
-    match memchr(b'.', s.as_bytes()) {
+    match find_byte(s.as_bytes(), b'.') {
         Some(dot) => dot >= 6 && hex(&s[..dot]) && hex(&s[dot + 1..]),
         None => false,
     }

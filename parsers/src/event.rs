@@ -616,6 +616,13 @@ fn split_unit(
     last_upper: Option<(usize, usize)>,
 ) -> Option<(usize, f64)> {
     fn factor(unit: &str) -> Option<f64> {
+        // Every unit starts with m, u, n or s: most words stop here.
+        if !matches!(
+            unit.as_bytes().first(),
+            Some(b'm' | b'M' | b'u' | b'U' | b'n' | b'N' | b's' | b'S')
+        ) {
+            return None;
+        }
         // Lower-cased on the stack: this runs for every key of every record.
         let mut buf = [0u8; 12];
         let lower = buf.get_mut(..unit.len())?;

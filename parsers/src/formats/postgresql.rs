@@ -115,8 +115,8 @@ pub(crate) fn pg_time(s: &str) -> Option<(&str, ParsedTime, &str)> {
     // before the fraction nor an offset glued to the time. (Byte searches:
     // the text is short and this runs for every line.)
     let tb = text.as_bytes();
-    let zone_after_space = tb.get(11..).is_some_and(|t| t.iter().any(|&c| c == b' '));
-    if t.zone == ZoneSpec::Local || !zone_after_space || tb.iter().any(|&c| c == b',') {
+    let zone_after_space = tb.get(11..).is_some_and(|t| find_byte(t, b' ').is_some());
+    if t.zone == ZoneSpec::Local || !zone_after_space || find_byte(tb, b',').is_some() {
         return None;
     }
     Some((text, t, rest))
@@ -525,7 +525,7 @@ fn value_end(v: &str, in_brackets: bool) -> usize {
 }
 
 /// The first `c` in `b`: a plain loop, cheaper than `memchr`'s setup on the
-/// short words of a prefix.
+/// short words of a prefix and timestamp.
 fn find_byte(b: &[u8], c: u8) -> Option<usize> {
     b.iter().position(|&x| x == c)
 }

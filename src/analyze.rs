@@ -31,7 +31,16 @@ pub struct Outcome {
     pub sources: Vec<SourceInfo>,
     /// Records that show the first divergence.
     pub evidence: Vec<StoredEvent>,
+    /// Warning and error templates first seen after the baseline:
+    /// (source, template, first time).
+    pub new_templates: Vec<(String, String, i64)>,
 }
+
+/// A transient divergence weaker than this is left off the timeline.
+const MIN_TRANSIENT_SCORE: f64 = 100.0;
+
+/// At most this many new templates are reported.
+const MAX_NEW_TEMPLATES: usize = 50;
 
 /// Runs the analysis on an index. `baseline` is an optional `(from, to)` in µs.
 pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
@@ -81,6 +90,16 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         }
         None => default_baseline(&grid),
     };
+    let baseline_end = grid.time_of(base.end);
+    let mut new_templates: Vec<(String, String, i64)> = acc
+        .templates
+        .iter()
+        .filter(|t| t.first_ts >= baseline_end && t.first_ts != i64::MAX)
+        .filter(|t| t.severity >= crate::analysis::signals::Severity::Warn)
+        .map(|t| (sources[t.source].name.clone(), t.text.clone(), t.first_ts))
+        .collect();
+    new_templates.sort_by_key(|t| t.2);
+    new_templates.truncate(MAX_NEW_TEMPLATES);
     let analysis = analyse(&acc, &sources, base, changes);
     let evidence = match &analysis.first {
         Some(f) => evidence(
@@ -98,6 +117,7 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         analysis,
         sources,
         evidence,
+        new_templates,
     })
 }
 
@@ -432,4 +452,134 @@ fn kind_name(k: ChangeKind) -> &'static str {
         ChangeKind::Schema => "schema",
         ChangeKind::Backend => "backend",
     }
+}
+
+/// One entry of the merged incident timeline.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TimelineItem {
+    /// RFC 3339 UTC.
+    pub time: String,
+    /// µs, for ordering.
+    #[serde(skip)]
+    pub ts: i64,
+    /// `change`, `onset`, `new-template`, `impact-start`, `impact-end`, `error-burst`.
+    pub kind: &'static str,
+    /// Source.
+    pub source: String,
+    /// What happened.
+    pub description: String,
+    /// One record that shows it: `file:line raw`.
+    pub evidence: Option<String>,
+}
+
+/// The merged incident timeline: changes, divergence onsets, first
+/// occurrences of warning/error templates absent from the baseline, the
+/// impact window and error bursts, in time order, within `[from, to)`.
+pub fn timeline(
+    store: &Store,
+    outcome: &Outcome,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<Vec<TimelineItem>> {
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let f = &store.fields;
+    let a = &outcome.analysis;
+    let first_at = |source: &str, at: i64| -> Result<Option<String>> {
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(store, f.source, source)),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.ts, at)),
+                    std::ops::Bound::Unbounded,
+                )) as Box<dyn Query>,
+            ),
+        ]);
+        Ok(first_docs(store, &searcher, &q, 1)?.first().map(|e| {
+            format!(
+                "{}:{} {}",
+                e.file,
+                e.line,
+                e.raw.lines().next().unwrap_or("")
+            )
+        }))
+    };
+    let mut items = Vec::new();
+    for c in &a.changes {
+        items.push(TimelineItem {
+            time: t(c.time),
+            ts: c.time,
+            kind: "change",
+            source: c.source.clone(),
+            description: format!("{}: {}", kind_name(c.kind), c.description),
+            evidence: Some(format!("{}:{}", c.file, c.line)),
+        });
+    }
+    // Small departures that came back are noise on a timeline.
+    for d in a
+        .divergences
+        .iter()
+        .filter(|d| !d.transient || d.score >= MIN_TRANSIENT_SCORE)
+    {
+        let is_errors = d.signal.ends_with(".errors");
+        items.push(TimelineItem {
+            time: t(d.onset),
+            ts: d.onset,
+            kind: if is_errors { "error-burst" } else { "onset" },
+            source: d.source.clone(),
+            description: format!(
+                "{} {} from {:.2} (peak {:.2}){}",
+                d.signal,
+                match d.direction {
+                    crate::analysis::divergence::Direction::Up => "rises",
+                    crate::analysis::divergence::Direction::Down => "falls",
+                },
+                d.baseline,
+                d.peak,
+                if d.transient { ", transient" } else { "" }
+            ),
+            evidence: first_at(&d.source, d.onset)?,
+        });
+    }
+    if let Some(i) = &a.impact {
+        for (ts, kind, what) in [
+            (i.start, "impact-start", "users hurt"),
+            (i.end, "impact-end", "recovered"),
+        ] {
+            items.push(TimelineItem {
+                time: t(ts),
+                ts,
+                kind,
+                source: i.signal.split('.').next().unwrap_or("").to_string(),
+                description: format!("{what} ({})", i.signal),
+                evidence: None,
+            });
+        }
+    }
+    for (source, text, first_ts) in &outcome.new_templates {
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(store, f.template, text)),
+            (Occur::Must, term(store, f.source, source)),
+        ]);
+        let ev = first_docs(store, &searcher, &q, 1)?;
+        items.push(TimelineItem {
+            time: t(*first_ts),
+            ts: *first_ts,
+            kind: "new-template",
+            source: source.clone(),
+            description: format!("first `{text}`"),
+            evidence: ev.first().map(|e| {
+                format!(
+                    "{}:{} {}",
+                    e.file,
+                    e.line,
+                    e.raw.lines().next().unwrap_or("")
+                )
+            }),
+        });
+    }
+    items.retain(|i| from.is_none_or(|f| i.ts >= f) && to.is_none_or(|t| i.ts < t));
+    items.sort_by_key(|i| i.ts);
+    Ok(items)
 }

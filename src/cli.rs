@@ -33,8 +33,39 @@ enum Command {
     Search(SearchArgs),
     /// Find the impact window, the first divergence and its likely cause.
     Analyze(AnalyzeArgs),
+    /// The merged incident timeline: changes, onsets, new error messages, impact.
+    Timeline(TimelineArgs),
+    /// One request's path through the tiers, by its request id.
+    Trace(TraceArgs),
     /// List the formats onset can read.
     Formats(FormatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Earliest time (RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC).
+    #[arg(long, value_parser = parse_time, value_name = "T")]
+    from: Option<i64>,
+    /// Latest time, exclusive.
+    #[arg(long, value_parser = parse_time, value_name = "T")]
+    to: Option<i64>,
+    /// Print one JSON object per line.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TraceArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Print one JSON event per line.
+    #[arg(long)]
+    json: bool,
+    /// The request id (nginx `$request_id`, `X-Request-ID`, a trace id…).
+    #[arg(value_name = "ID")]
+    id: String,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +212,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sources(a) => cmd_sources(a),
         Command::Search(a) => cmd_search(a),
         Command::Analyze(a) => cmd_analyze(a),
+        Command::Timeline(a) => cmd_timeline(a),
+        Command::Trace(a) => cmd_trace(a),
         Command::Formats(a) => cmd_formats(a),
     };
     match result {
@@ -514,5 +547,62 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
     } else {
         write!(out, "{}", crate::analyze::to_text(&outcome))?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
+    let store = Store::open(&a.index.index)?;
+    let outcome = crate::analyze::run(&store, None)?;
+    let items = crate::analyze::timeline(&store, &outcome, a.from, a.to)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for i in &items {
+        if a.json {
+            serde_json::to_writer(&mut out, i)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{} {:<12} {:<14} {}",
+                i.time, i.kind, i.source, i.description
+            )?;
+            if let Some(e) = &i.evidence {
+                writeln!(out, "{:>38}{}", "", e.chars().take(160).collect::<String>())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
+    let store = Store::open(&a.index.index)?;
+    let req = SearchRequest {
+        query: format!("request_id:\"{}\"", a.id.replace('"', "")),
+        limit: 1000,
+        ..SearchRequest::default()
+    };
+    let result = search(&store, &req)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if result.events.is_empty() && !a.json {
+        writeln!(out, "No event carries request id {}.", a.id)?;
+    }
+    let start = result.events.first().map(|e| e.ts_micros);
+    for ev in &result.events {
+        if a.json {
+            serde_json::to_writer(&mut out, ev)?;
+            writeln!(out)?;
+        } else {
+            let offset = start.map_or(0.0, |s| (ev.ts_micros - s) as f64 / 1e3);
+            writeln!(
+                out,
+                "{} {:>+9.1} ms {:<12} {}",
+                ev.time,
+                offset,
+                ev.source,
+                ev.raw.lines().next().unwrap_or("")
+            )?;
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,5 +3,6 @@
 
 mod util;
 
+mod analyze;
 mod ingest;
 mod user_formats;

@@ -79,6 +79,16 @@ pub fn generate(scenario: &Scenario, out_dir: &Path) -> io::Result<GroundTruth> 
     let mut json = serde_json::to_string_pretty(&truth).map_err(io::Error::other)?;
     json.push('\n');
     fs::write(out_dir.join(GROUND_TRUTH), json)?;
+    // A log file's modification time is its last write, just after the
+    // capture ends: readers infer missing years from it.
+    if let Ok(end) = chrono::DateTime::parse_from_rfc3339(&truth.capture_end) {
+        let end = std::time::SystemTime::from(end) + std::time::Duration::from_secs(1);
+        for name in truth.files.keys() {
+            if let Ok(f) = fs::OpenOptions::new().write(true).open(out_dir.join(name)) {
+                f.set_modified(end)?;
+            }
+        }
+    }
     Ok(truth)
 }
 

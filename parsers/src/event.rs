@@ -371,7 +371,8 @@ impl<'a> Fields<'a> {
         // A dotted key from a nested object (`req.method`, `http.response.status_code`,
         // `httpRequest.latency`): drop leading container segments one at a time.
         let mut rest = key;
-        while let Some((head, tail)) = rest.split_once('.') {
+        while let Some(dot) = memchr::memchr(b'.', rest.as_bytes()) {
+            let (head, tail) = (&rest[..dot], &rest[dot + 1..]);
             if !is_container(head) {
                 break;
             }
@@ -388,7 +389,7 @@ impl<'a> Fields<'a> {
     /// Sets the field named by a normalized key `base` (see [`normalize_key`])
     /// whose unit suffix gave `scale`; `v` is the trimmed value.
     #[allow(clippy::ptr_arg)]
-    fn set_normalized(&mut self, base: &str, scale: f64, v: &str, value: &Cow<'a, str>) -> bool {
+    fn set_normalized(&mut self, base: &[u8], scale: f64, v: &str, value: &Cow<'a, str>) -> bool {
         macro_rules! num {
             ($slot:expr, $t:ty) => {{
                 match v.parse::<$t>() {
@@ -411,11 +412,11 @@ impl<'a> Fields<'a> {
             }};
         }
         match base {
-            "status" | "statuscode" | "httpstatus" | "responsestatus" | "elbstatuscode" => {
+            b"status" | b"statuscode" | b"httpstatus" | b"responsestatus" | b"elbstatuscode" => {
                 num!(self.status, u16)
             }
-            "duration" | "requesttime" | "elapsed" | "latency" | "responsetime" | "took" | "rt"
-            | "timetaken" => match parse_seconds(v, scale) {
+            b"duration" | b"requesttime" | b"elapsed" | b"latency" | b"responsetime" | b"took"
+            | b"rt" | b"timetaken" => match parse_seconds(v, scale) {
                 Some(s) if self.duration.is_none() => {
                     self.duration = Some(s);
                     true
@@ -423,14 +424,14 @@ impl<'a> Fields<'a> {
                 _ => false,
             },
             // ECS `event.duration` is in nanoseconds.
-            "eventduration" => match parse_seconds(v, scale * 1e-9) {
+            b"eventduration" => match parse_seconds(v, scale * 1e-9) {
                 Some(s) if self.duration.is_none() => {
                     self.duration = Some(s);
                     true
                 }
                 _ => false,
             },
-            "upstreamresponsetime" | "urt" | "upstreamduration" | "targetprocessingtime" => {
+            b"upstreamresponsetime" | b"urt" | b"upstreamduration" | b"targetprocessingtime" => {
                 match parse_seconds(v, scale) {
                     Some(s) if self.upstream_duration.is_none() => {
                         self.upstream_duration = Some(s);
@@ -439,59 +440,60 @@ impl<'a> Fields<'a> {
                     _ => false,
                 }
             }
-            "querytime" => match parse_seconds(v, scale) {
+            b"querytime" => match parse_seconds(v, scale) {
                 Some(s) if self.query_time.is_none() => {
                     self.query_time = Some(s);
                     true
                 }
                 _ => false,
             },
-            "locktime" => match parse_seconds(v, scale) {
+            b"locktime" => match parse_seconds(v, scale) {
                 Some(s) if self.lock_time.is_none() => {
                     self.lock_time = Some(s);
                     true
                 }
                 _ => false,
             },
-            "bytes" | "bytessent" | "bodybytessent" | "size" | "responsesize" | "sentbytes"
-            | "responsebodybytes" => {
+            b"bytes" | b"bytessent" | b"bodybytessent" | b"size" | b"responsesize"
+            | b"sentbytes" | b"responsebodybytes" => {
                 num!(self.bytes, u64)
             }
-            "client"
-            | "clientip"
-            | "clientaddr"
-            | "remoteip"
-            | "ip"
-            | "clientaddress"
-            | "xforwardedfor"
-            | "forwardedfor"
-            | "headersxforwardedfor"
-            | "sourceip"
-            | "sourceaddress" => text!(self.client),
-            "remoteaddr" | "peer" | "peeraddr" | "remoteaddress" => text!(self.peer),
-            "method" | "httpmethod" | "requestmethod" | "verb" => text!(self.method),
-            "path" | "url" | "uri" | "requesturi" | "requestpath" | "route" | "requesturl"
-            | "urlpath" | "urloriginal" => text!(self.path),
-            "useragent" | "ua" | "httpuseragent" | "useragentoriginal" | "headersuseragent" => {
+            b"client"
+            | b"clientip"
+            | b"clientaddr"
+            | b"remoteip"
+            | b"ip"
+            | b"clientaddress"
+            | b"xforwardedfor"
+            | b"forwardedfor"
+            | b"headersxforwardedfor"
+            | b"sourceip"
+            | b"sourceaddress" => text!(self.client),
+            b"remoteaddr" | b"peer" | b"peeraddr" | b"remoteaddress" => text!(self.peer),
+            b"method" | b"httpmethod" | b"requestmethod" | b"verb" => text!(self.method),
+            b"path" | b"url" | b"uri" | b"requesturi" | b"requestpath" | b"route"
+            | b"requesturl" | b"urlpath" | b"urloriginal" => text!(self.path),
+            b"useragent" | b"ua" | b"httpuseragent" | b"useragentoriginal"
+            | b"headersuseragent" => {
                 text!(self.user_agent)
             }
-            "requestid" | "reqid" | "rid" | "xrequestid" | "traceid" | "correlationid"
-            | "xcorrelationid" | "httprequestid" | "headersxrequestid" => text!(self.request_id),
-            "upstream" | "upstreamaddr" | "backend" | "target" | "server" => {
+            b"requestid" | b"reqid" | b"rid" | b"xrequestid" | b"traceid" | b"correlationid"
+            | b"xcorrelationid" | b"httprequestid" | b"headersxrequestid" => text!(self.request_id),
+            b"upstream" | b"upstreamaddr" | b"backend" | b"target" | b"server" => {
                 text!(self.upstream)
             }
-            "pid" | "processid" | "process" => num!(self.pid, u32),
-            "session" | "sessionid" | "thread" | "threadid" | "tid" | "connectionid" | "conn"
-            | "connid" => text!(self.session),
-            "logger" | "loggername" | "name" | "component" | "module" | "program" | "caller"
-            | "sourcecontext" | "category" | "servicename" => text!(self.logger),
-            "host" | "hostname" | "hosthostname" => text!(self.host),
-            "user" | "username" | "dbuser" | "role" => text!(self.user),
-            "database" | "db" | "dbname" | "schema" => text!(self.database),
-            "query" | "statement" | "sql" | "dbstatement" => text!(self.query),
-            "rowssent" | "rows" => num!(self.rows_sent, u64),
-            "rowsexamined" => num!(self.rows_examined, u64),
-            "code" | "errorcode" | "errcode" | "sqlstate" | "errno" => text!(self.code),
+            b"pid" | b"processid" | b"process" => num!(self.pid, u32),
+            b"session" | b"sessionid" | b"thread" | b"threadid" | b"tid" | b"connectionid"
+            | b"conn" | b"connid" => text!(self.session),
+            b"logger" | b"loggername" | b"name" | b"component" | b"module" | b"program"
+            | b"caller" | b"sourcecontext" | b"category" | b"servicename" => text!(self.logger),
+            b"host" | b"hostname" | b"hosthostname" => text!(self.host),
+            b"user" | b"username" | b"dbuser" | b"role" => text!(self.user),
+            b"database" | b"db" | b"dbname" | b"schema" => text!(self.database),
+            b"query" | b"statement" | b"sql" | b"dbstatement" => text!(self.query),
+            b"rowssent" | b"rows" => num!(self.rows_sent, u64),
+            b"rowsexamined" => num!(self.rows_examined, u64),
+            b"code" | b"errorcode" | b"errcode" | b"sqlstate" | b"errno" => text!(self.code),
             _ => false,
         }
     }
@@ -550,50 +552,110 @@ const KEY_MAX: usize = 48;
 /// `requestid`, `httprequestid`), and a unit suffix split off as the factor
 /// that turns the unit into seconds (`duration_ms`, `latencyMs` → `duration`,
 /// `latency` and 1e-3). `None` when the key is too long to name a field.
-fn normalize_key<'b>(key: &str, buf: &'b mut [u8; KEY_MAX]) -> Option<(&'b str, f64)> {
-    let (stem, scale) = split_unit(key);
+fn normalize_key<'b>(key: &str, buf: &'b mut [u8; KEY_MAX]) -> Option<(&'b [u8], f64)> {
+    // One pass over the key (this runs for every key of every record): copy
+    // its letters and digits lower-cased, and note where the last separator
+    // and the last upper-case letter are with how much was copied before
+    // them, so that the stem a unit suffix leaves is a prefix of the copy.
     let mut len = 0;
-    for c in stem.bytes().filter(u8::is_ascii_alphanumeric) {
-        *buf.get_mut(len)? = c.to_ascii_lowercase();
-        len += 1;
+    let mut last_sep = None;
+    let mut last_upper = None;
+    for (i, &c) in key.as_bytes().iter().enumerate() {
+        match KEY_BYTES[usize::from(c)] {
+            SKIP => {}
+            SEPARATOR => last_sep = Some((i, len)),
+            t => {
+                if t & UPPER != 0 {
+                    last_upper = Some((i, len));
+                }
+                if let Some(d) = buf.get_mut(len) {
+                    *d = t & !UPPER;
+                }
+                len += 1;
+            }
+        }
     }
-    let base = std::str::from_utf8(buf.get(..len)?).ok()?;
-    Some((base, scale))
+    let (stem_len, scale) = split_unit(key, last_sep, last_upper).unwrap_or((len, 1.0));
+    Some((buf.get(..stem_len)?, scale))
 }
 
+/// How [`normalize_key`] takes each byte: [`SKIP`], [`SEPARATOR`] (`_`,
+/// `.`, `-`), or a letter or digit lower-cased, with [`UPPER`] set for an
+/// upper-case letter. A table: one load a byte instead of several tests.
+const KEY_BYTES: [u8; 256] = {
+    let mut t = [SKIP; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            b.to_ascii_lowercase() | UPPER
+        } else if b.is_ascii_alphanumeric() {
+            b
+        } else if matches!(b, b'_' | b'.' | b'-') {
+            SEPARATOR
+        } else {
+            SKIP
+        };
+        c += 1;
+    }
+    t
+};
+const SKIP: u8 = 0;
+const SEPARATOR: u8 = 1;
+/// Marks an upper-case letter (the lower-cased ASCII byte has bit 7 clear).
+const UPPER: u8 = 0x80;
+
 /// Splits a unit suffix off a key: after a separator (`_ms`, `.us`, `-seconds`,
-/// any case) or camel-cased (`durationMs`, `elapsedMillis`). Returns the stem
-/// and the factor to seconds (1 when there is no unit).
-fn split_unit(key: &str) -> (&str, f64) {
+/// any case) or camel-cased (`durationMs`, `elapsedMillis`). Takes the last
+/// separator and the last upper-case letter of the key, each with the
+/// normalized length before it; returns the normalized length of the stem
+/// and the factor to seconds, or `None` when there is no unit.
+fn split_unit(
+    key: &str,
+    last_sep: Option<(usize, usize)>,
+    last_upper: Option<(usize, usize)>,
+) -> Option<(usize, f64)> {
     fn factor(unit: &str) -> Option<f64> {
-        Some(match unit.to_ascii_lowercase().as_str() {
-            "ms" | "millis" | "milliseconds" => 1e-3,
-            "us" | "micros" | "microseconds" => 1e-6,
-            "ns" | "nanos" | "nanoseconds" => 1e-9,
-            "s" | "sec" | "secs" | "seconds" => 1.0,
+        // Every unit starts with m, u, n or s: most words stop here.
+        if !matches!(
+            unit.as_bytes().first(),
+            Some(b'm' | b'M' | b'u' | b'U' | b'n' | b'N' | b's' | b'S')
+        ) {
+            return None;
+        }
+        // Lower-cased on the stack: this runs for every key of every record.
+        let mut buf = [0u8; 12];
+        let lower = buf.get_mut(..unit.len())?;
+        for (d, s) in lower.iter_mut().zip(unit.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        Some(match &*lower {
+            b"ms" | b"millis" | b"milliseconds" => 1e-3,
+            b"us" | b"micros" | b"microseconds" => 1e-6,
+            b"ns" | b"nanos" | b"nanoseconds" => 1e-9,
+            b"s" | b"sec" | b"secs" | b"seconds" => 1.0,
             _ => return None,
         })
     }
-    if let Some((stem, unit)) = key.rsplit_once(['_', '.', '-']) {
-        if let Some(f) = factor(unit).filter(|_| !stem.is_empty()) {
-            return (stem, f);
+    if let Some((p, stem_len)) = last_sep {
+        if p > 0 {
+            if let Some(f) = factor(&key[p + 1..]) {
+                return Some((stem_len, f));
+            }
         }
     }
     // camelCase: the unit starts at the last upper-case letter after a lower-case one.
     let b = key.as_bytes();
-    if let Some(p) = b.iter().rposition(u8::is_ascii_uppercase) {
-        let after_lower = p > 0
-            && b.get(p - 1)
-                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        let unit = key.get(p..).unwrap_or("");
-        let camel = unit.len() > 1 && unit.bytes().skip(1).all(|c| c.is_ascii_lowercase());
-        if after_lower && camel {
-            if let Some(f) = factor(unit) {
-                return (key.get(..p).unwrap_or(key), f);
-            }
-        }
+    let (p, stem_len) = last_upper?;
+    let after_lower = p > 0
+        && b.get(p - 1)
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let unit = &key[p..];
+    let camel = unit.len() > 1 && unit.bytes().skip(1).all(|c| c.is_ascii_lowercase());
+    if after_lower && camel {
+        return factor(unit).map(|f| (stem_len, f));
     }
-    (key, 1.0)
+    None
 }
 
 /// Segments of a dotted key that only group others (`req.`, `http.`,

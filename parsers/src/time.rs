@@ -246,9 +246,7 @@ fn hms_frac(b: &[u8]) -> Option<(NaiveTime, usize)> {
                 }
                 used += 1;
             }
-            for _ in count..9 {
-                nanos *= 10;
-            }
+            nanos *= 10u32.pow(9 - count);
         }
     }
     // A leap second (:60) is folded into the last nanosecond of :59.
@@ -343,7 +341,8 @@ pub fn zone_abbreviation(name: &str) -> Option<i32> {
 /// unknown upper-case word is taken as an unrecognized zone only when
 /// `lenient` (the caller knows a zone stands there), else left alone — it
 /// may be a level (`INFO`).
-fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
+fn zone_word(s: &str, lenient: bool) -> (ZoneSpec, usize) {
+    let b = s.as_bytes();
     if let Some((off, used)) = numeric_offset(b) {
         if b[0] != b'Z' || !b.get(1).is_some_and(u8::is_ascii_alphanumeric) {
             return (ZoneSpec::Offset(off), used);
@@ -354,7 +353,8 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
         .take_while(|c| c.is_ascii_uppercase() || **c == b'/' || c.is_ascii_lowercase())
         .count();
     if (2..=32).contains(&len) && !b.get(len).is_some_and(u8::is_ascii_alphanumeric) {
-        let word = std::str::from_utf8(&b[..len]).unwrap_or("");
+        // The word is ASCII: slicing the `&str` spares a UTF-8 check.
+        let word = s.get(..len).unwrap_or("");
         if let Some(off) = zone_abbreviation(word) {
             return (ZoneSpec::Offset(off), len);
         }
@@ -377,7 +377,7 @@ fn zone_word(b: &[u8], lenient: bool) -> (ZoneSpec, usize) {
 /// (hour padded with a space, as MariaDB writes). An offset directly after
 /// the time is read; a zone *word* after a space is not (see [`iso8601_zoned`]).
 pub fn iso8601(i: &str) -> IResult<&str, ParsedTime> {
-    match iso8601_bytes(i.as_bytes(), None) {
+    match iso8601_bytes(i, None) {
         Some((t, used)) => Ok((&i[used..], t)),
         None => fail(i),
     }
@@ -387,7 +387,7 @@ pub fn iso8601(i: &str) -> IResult<&str, ParsedTime> {
 /// (`2026-11-21 05:53:08.246 UTC`, `… CEST`, `… +03`, `… Europe/Berlin`).
 /// An unknown word is left unread (it may be a level).
 pub fn iso8601_zoned(i: &str) -> IResult<&str, ParsedTime> {
-    match iso8601_bytes(i.as_bytes(), Some(false)) {
+    match iso8601_bytes(i, Some(false)) {
         Some((t, used)) => Ok((&i[used..], t)),
         None => fail(i),
     }
@@ -397,13 +397,14 @@ pub fn iso8601_zoned(i: &str) -> IResult<&str, ParsedTime> {
 /// time (PostgreSQL's `%m`/`%t`): an unknown abbreviation is consumed and
 /// flagged, and the source's zone is used.
 pub fn iso8601_zone_word(i: &str) -> IResult<&str, ParsedTime> {
-    match iso8601_bytes(i.as_bytes(), Some(true)) {
+    match iso8601_bytes(i, Some(true)) {
         Some((t, used)) => Ok((&i[used..], t)),
         None => fail(i),
     }
 }
 
-fn iso8601_bytes(b: &[u8], zone_after_space: Option<bool>) -> Option<(ParsedTime, usize)> {
+fn iso8601_bytes(s: &str, zone_after_space: Option<bool>) -> Option<(ParsedTime, usize)> {
+    let b = s.as_bytes();
     if b.len() < 10 {
         return None;
     }
@@ -435,7 +436,7 @@ fn iso8601_bytes(b: &[u8], zone_after_space: Option<bool>) -> Option<(ParsedTime
         zone = ZoneSpec::Offset(off);
         used += ol;
     } else if let (Some(lenient), Some(b' ')) = (zone_after_space, b.get(used)) {
-        let (z, zl) = zone_word(&b[used + 1..], lenient);
+        let (z, zl) = zone_word(s.get(used + 1..).unwrap_or(""), lenient);
         if zl > 0 {
             zone = z;
             used += 1 + zl;

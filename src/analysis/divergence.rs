@@ -162,10 +162,13 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
     // Date the onset where the signal last sat at or below its baseline
     // level before the alarm (not where it crossed the band): the start of
     // the climb. The CUSUM restart bounds the search.
+    // (The first *present* bucket after it: a missing bucket is no onset.)
     let onset = (from..=alarm)
         .rev()
         .find(|&t| z[t].is_finite() && sign * z[t] <= 0.0)
-        .map_or(last_zero.min(alarm), |t| (t + 1).min(alarm));
+        .map_or(last_zero.min(alarm), |t| {
+            (t + 1..=alarm).find(|&u| z[u].is_finite()).unwrap_or(alarm)
+        });
     // Follow the excursion: its peak, its largest sum, and its end — the
     // first bucket of a window of `settle` present buckets whose mean is
     // back within the band.
@@ -320,6 +323,26 @@ mod tests {
         );
         assert_eq!(d.len(), 1, "{d:?}");
         assert!((399..=402).contains(&d[0].onset), "{d:?}");
+    }
+
+    #[test]
+    fn regression_the_onset_is_never_a_missing_bucket() {
+        // A ratio with no requests in bucket 300 (NaN), then a step.
+        let mut s: Vec<f64> = vec![0.0; 400];
+        s[300] = f64::NAN;
+        for v in &mut s[301..] {
+            *v = 1.0;
+        }
+        let d = detect(
+            &s,
+            0..200,
+            &DetectorOptions {
+                min_spread: 0.02,
+                ..opts()
+            },
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].onset, 301);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
                 rate(&series.requests),
                 count_spread,
                 false,
-                true,
+                false,
             );
             push(
                 "5xx_ratio",
@@ -546,14 +546,25 @@ fn first_divergence(
         .filter(|d| !d.user_facing)
         .collect();
     lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
-    // A specific signal (a gauge, a latency, an error rate) is preferred to
-    // generic activity (event counts) that moved at about the same time.
+    // The earliest specific signal (traffic, a gauge, a latency, an error
+    // rate) wins; onsets within a few buckets are a tie, won by the stronger.
+    // Generic activity counts only serve when no specific signal moved
+    // within a wave of them.
     let wave = (grid.width * 30).max(60_000_000);
+    let tie = grid.width * 3;
     let earliest_generic = lasting.iter().find(|d| d.generic).map(|d| d.onset);
-    let specific = lasting
+    let specific: Vec<&&SignalDivergence> = lasting
         .iter()
-        .find(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave));
-    let chosen = specific.or_else(|| lasting.first())?;
+        .filter(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave))
+        .collect();
+    let chosen = match specific.first() {
+        Some(first) => specific
+            .iter()
+            .filter(|d| d.onset <= first.onset + tie)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .copied()?,
+        None => lasting.first()?,
+    };
     let lead_seconds = (imp.start - chosen.onset) as f64 / 1e6;
     // The likely cause: the last change at or before the onset (allowing
     // one bucket for clock resolution), preferring one that names a version.

@@ -402,7 +402,14 @@ pub fn open_connections(grid: &Grid, events: &[(i64, ConnEvent, u64)]) -> Option
         return None;
     }
     let mut events = events.to_vec();
-    events.sort_by_key(|e| e.0);
+    // Events arrive in index order, not file order: at equal times a
+    // session must open before it can be refused or closed.
+    let rank = |e: ConnEvent| match e {
+        ConnEvent::Connect => 0,
+        ConnEvent::Refused => 1,
+        ConnEvent::Disconnect => 2,
+    };
+    events.sort_by_key(|e| (e.0, rank(e.1)));
     let mut open: HashSet<u64> = HashSet::new();
     let mut seen: HashSet<u64> = HashSet::new();
     let mut initial = 0i64;
@@ -531,6 +538,18 @@ mod tests {
         let gauge = open_connections(&g, &ev).expect("a gauge");
         assert_eq!(gauge, vec![0.0, 2.0, 1.0, 3.0, 3.0]);
         assert!(open_connections(&g, &[(1, ConnEvent::Refused, 1)]).is_none());
+    }
+
+    #[test]
+    fn regression_a_refusal_at_the_same_time_as_its_connect_closes_it() {
+        // Index order may put the refusal first; the session still ends.
+        let g = Grid {
+            start: 0,
+            width: 10,
+            n: 1,
+        };
+        let ev = [(5, ConnEvent::Refused, 9), (5, ConnEvent::Connect, 9)];
+        assert_eq!(open_connections(&g, &ev), Some(vec![0.0]));
     }
 
     #[test]

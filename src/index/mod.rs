@@ -24,7 +24,7 @@ pub use schema::Fields;
 pub const DEFAULT_DIR: &str = ".onset";
 
 /// Memory the tantivy writer may use for its in-memory segments, in total.
-pub const WRITER_MEMORY: usize = 192 * 1024 * 1024;
+pub const WRITER_MEMORY: usize = 384 * 1024 * 1024;
 
 /// An open index.
 pub struct Store {
@@ -49,6 +49,7 @@ impl Store {
         let (schema, fields) = schema::build();
         let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+        schema::register_tokenizers(&index);
         Ok(Store {
             index,
             fields,
@@ -67,6 +68,7 @@ impl Store {
         }
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("cannot open the index in {}", dir.display()))?;
+        schema::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema()).with_context(|| {
             format!(
                 "the index in {} was written by another version of onset: delete the folder and ingest again",
@@ -105,14 +107,22 @@ impl Store {
     pub fn writer(&self, threads: usize) -> Result<IndexWriter<TantivyDocument>> {
         let threads = threads.clamp(1, 8);
         let budget = WRITER_MEMORY.max(threads * 16 * 1024 * 1024);
-        self.index
+        let writer = self
+            .index
             .writer_with_num_threads(threads, budget)
             .with_context(|| {
                 format!(
                     "cannot write to the index in {} (is another `onset ingest` running?)",
                     self.dir.display()
                 )
-            })
+            })?;
+        // Merging segments during an ingest rebuilds their term dictionaries
+        // again and again; an incident index is written once and read many
+        // times, and searches over a few dozen segments stay fast.
+        if std::env::var_os("ONSET_MERGE").is_none() {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        }
+        Ok(writer)
     }
 
     /// A reader that sees the last commit.

@@ -7,17 +7,32 @@
 
 use tantivy::schema::{
     Field, IndexRecordOption, JsonObjectOptions, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, FAST, STORED, STRING, TEXT,
+    TextOptions, FAST, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the meaning of a field changes: an index
 /// written with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The tokenizer of the full-text fields (registered by [`register_tokenizers`]).
+pub const WORDS_TOKENIZER: &str = "onset_words";
+
+/// Registers the tokenizers the schema names; needed on every open.
+pub fn register_tokenizers(index: &tantivy::Index) {
+    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(25))
+        .filter(LowerCaser)
+        .build();
+    index.tokenizers().register(WORDS_TOKENIZER, words);
+}
 
 /// Handles of every field, resolved once.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    /// Event time, microseconds since the Unix epoch (UTC). Indexed, fast, stored.
+    /// Event time, microseconds since the Unix epoch (UTC). Fast (time ranges
+    /// are answered from the column) and stored; not in the term dictionary,
+    /// where nearly every value would be a term of its own.
     pub ts: Field,
     /// [`onset_parsers::TimeFlags`] bits.
     pub ts_flags: Field,
@@ -104,6 +119,16 @@ pub fn build() -> (Schema, Fields) {
     let keyword_fast = STRING | STORED | FAST;
     let keyword = STRING | STORED;
     let raw_text = TextOptions::default().set_stored();
+    // Shown, rarely searched, and of high cardinality: stored, not indexed.
+    let stored_text = TextOptions::default().set_stored();
+    // Full text: words, lower-cased; tokens longer than 24 bytes (request
+    // ids, hashes) are left out — each would be a term of its own, and ids
+    // have their own fields.
+    let words = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let extra = JsonObjectOptions::default()
         .set_stored()
         .set_indexing_options(
@@ -112,12 +137,12 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::Basic),
         );
     let fields = Fields {
-        ts: b.add_i64_field("ts", num_all.clone()),
+        ts: b.add_i64_field("ts", num_fast_stored.clone()),
         ts_flags: b.add_u64_field("ts_flags", stored_only_num.clone()),
         source: b.add_text_field("source", keyword_fast.clone()),
         kind: b.add_text_field("kind", keyword_fast.clone()),
         level: b.add_text_field("level", keyword_fast.clone()),
-        message: b.add_text_field("message", TEXT | STORED),
+        message: b.add_text_field("message", words.clone()),
         raw: b.add_text_field("raw", raw_text),
         file: b.add_text_field("file", keyword.clone()),
         line: b.add_u64_field("line", stored_only_num.clone()),
@@ -128,19 +153,19 @@ pub fn build() -> (Schema, Fields) {
         upstream_duration: b.add_f64_field("upstream_duration", num_fast_stored.clone()),
         bytes: b.add_u64_field("bytes", num_fast_stored.clone()),
         client: b.add_text_field("client", keyword_fast.clone()),
-        peer: b.add_text_field("peer", keyword.clone()),
+        peer: b.add_text_field("peer", stored_text.clone()),
         method: b.add_text_field("method", keyword_fast.clone()),
         path: b.add_text_field("path", keyword.clone()),
-        user_agent: b.add_text_field("user_agent", keyword.clone()),
+        user_agent: b.add_text_field("user_agent", stored_text.clone()),
         request_id: b.add_text_field("request_id", keyword_fast.clone()),
         upstream: b.add_text_field("upstream", keyword_fast.clone()),
         pid: b.add_u64_field("pid", num_all.clone()),
         session: b.add_text_field("session", keyword_fast.clone()),
         logger: b.add_text_field("logger", keyword_fast.clone()),
-        host: b.add_text_field("host", keyword.clone()),
+        host: b.add_text_field("host", stored_text),
         user: b.add_text_field("user", keyword_fast.clone()),
         database: b.add_text_field("database", keyword_fast.clone()),
-        query: b.add_text_field("query", TEXT | STORED),
+        query: b.add_text_field("query", words),
         query_time: b.add_f64_field("query_time", num_fast_stored.clone()),
         lock_time: b.add_f64_field("lock_time", num_fast_stored.clone()),
         rows_sent: b.add_u64_field("rows_sent", num_fast_stored.clone()),

@@ -72,10 +72,15 @@ pub(crate) enum Severity {
 /// Reads a severity word as PostgreSQL writes it (upper case, English).
 pub(crate) fn severity(word: &str) -> Option<Severity> {
     Some(match word {
-        "DEBUG" | "DEBUG1" | "DEBUG2" | "DEBUG3" | "DEBUG4" | "DEBUG5" | "LOG" | "INFO"
-        | "NOTICE" | "WARNING" | "ERROR" | "FATAL" | "PANIC" => {
-            Severity::Main(Level::from_word(word)?)
+        // The levels `Level::from_word` gives these words, without its lower-casing.
+        "DEBUG" | "DEBUG1" | "DEBUG2" | "DEBUG3" | "DEBUG4" | "DEBUG5" => {
+            Severity::Main(Level::Debug)
         }
+        "LOG" | "INFO" => Severity::Main(Level::Info),
+        "NOTICE" => Severity::Main(Level::Notice),
+        "WARNING" => Severity::Main(Level::Warn),
+        "ERROR" => Severity::Main(Level::Error),
+        "FATAL" | "PANIC" => Severity::Main(Level::Fatal),
         "DETAIL" => Severity::Secondary(Section::Detail),
         "HINT" => Severity::Secondary(Section::Hint),
         "CONTEXT" => Severity::Secondary(Section::Context),
@@ -107,9 +112,11 @@ pub(crate) fn pg_time(s: &str) -> Option<(&str, ParsedTime, &str)> {
     let (rest, t) = iso8601_zone_word(s).ok()?;
     let text = s.get(..s.len() - rest.len())?;
     // PostgreSQL always writes a zone word after a space, never a comma
-    // before the fraction nor an offset glued to the time.
-    let zone_after_space = text.get(11..).is_some_and(|t| t.contains(' '));
-    if t.zone == ZoneSpec::Local || !zone_after_space || text.contains(',') {
+    // before the fraction nor an offset glued to the time. (Byte searches:
+    // the text is short and this runs for every line.)
+    let tb = text.as_bytes();
+    let zone_after_space = tb.get(11..).is_some_and(|t| find_byte(t, b' ').is_some());
+    if t.zone == ZoneSpec::Local || !zone_after_space || find_byte(tb, b',').is_some() {
         return None;
     }
     Some((text, t, rest))
@@ -224,12 +231,18 @@ impl Format for PostgresStderr {
     }
 
     fn is_record_start(&self, line: &str) -> bool {
-        match read_line(line) {
-            Ok(l) => matches!(l.severity, Severity::Main(_)),
+        // What `read_line` decides, reading the timestamp only once.
+        if let Some((_, _, rest)) = pg_time(line) {
             // A timestamped line without a severity starts a record of its
-            // own (unparsed, but seen); other lines continue a statement.
-            Err(_) => pg_time(line).is_some(),
+            // own (unparsed, but seen).
+            return find_severity(first_line_of(rest))
+                .is_none_or(|(_, sev, _)| matches!(sev, Severity::Main(_)));
         }
+        // Other lines continue a statement, unless they start with `%n`.
+        epoch_ms(line).is_some_and(|(_, _, rest)| {
+            find_severity(first_line_of(rest))
+                .is_some_and(|(_, sev, _)| matches!(sev, Severity::Main(_)))
+        })
     }
 
     fn parse<'a>(&self, record: &'a str, ctx: &TimeContext) -> Result<Event<'a>, ParseError> {
@@ -290,9 +303,28 @@ fn read_prefix<'a>(tail: &'a str, pg: &mut PgRecord<'a>) {
 }
 
 fn is_prefix_separator(c: char) -> bool {
+    u8::try_from(c).is_ok_and(is_prefix_separator_byte)
+}
+
+/// [`is_prefix_separator`] on bytes: the separators are ASCII, so a scan by
+/// bytes stops where a scan by chars would.
+fn is_prefix_separator_byte(c: u8) -> bool {
     matches!(
         c,
-        ' ' | '\t' | ':' | ',' | '-' | '|' | ';' | '<' | '>' | '(' | ')' | '=' | '/' | ']' | '%'
+        b' ' | b'\t'
+            | b':'
+            | b','
+            | b'-'
+            | b'|'
+            | b';'
+            | b'<'
+            | b'>'
+            | b'('
+            | b')'
+            | b'='
+            | b'/'
+            | b']'
+            | b'%'
     )
 }
 
@@ -307,7 +339,11 @@ fn read_prefix_in<'a>(
 ) {
     let mut rest = tail;
     loop {
-        let token = rest.trim_start_matches(is_prefix_separator);
+        let skip = rest
+            .bytes()
+            .position(|c| !is_prefix_separator_byte(c))
+            .unwrap_or(rest.len());
+        let token = &rest[skip..];
         if token.is_empty() {
             return;
         }
@@ -335,7 +371,9 @@ fn read_prefix_in<'a>(
 
 /// The end of a word in a prefix: the next space, colon or comma.
 fn word_end(s: &str) -> usize {
-    s.find([' ', '\t', ':', ',']).unwrap_or(s.len())
+    s.bytes()
+        .position(|c| matches!(c, b' ' | b'\t' | b':' | b','))
+        .unwrap_or(s.len())
 }
 
 /// A leading IP address (v4 or v6), with the `(port)` `%r` adds. Returns
@@ -346,7 +384,8 @@ fn leading_ip(s: &str) -> Option<(&str, Option<&str>, usize)> {
         .take_while(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'.')
         .count();
     let addr = &s[..run];
-    if addr.parse::<std::net::IpAddr>().is_err() {
+    // Every address has a `.` or a `:`: most words are rejected before the parser.
+    if !addr.bytes().any(|c| c == b'.' || c == b':') || addr.parse::<std::net::IpAddr>().is_err() {
         return None;
     }
     let after = &s[run..];
@@ -386,7 +425,7 @@ fn prefix_token<'a>(
     }
     let end = word_end(s);
     let word = &s[..end];
-    if let Some(eq) = word.find('=') {
+    if let Some(eq) = find_byte(word.as_bytes(), b'=') {
         let key = &word[..eq];
         if !key.is_empty() && key.bytes().all(|c| c.is_ascii_alphabetic() || c == b'_') {
             let value_s = &s[eq + 1..];
@@ -395,7 +434,9 @@ fn prefix_token<'a>(
             return eq + 1 + vend;
         }
     }
-    if let Some((user, db)) = word.split_once('@') {
+    if let Some((user, db)) =
+        find_byte(word.as_bytes(), b'@').map(|at| (&word[..at], &word[at + 1..]))
+    {
         set(&mut pg.user, user);
         set(&mut pg.database, db);
         return end;
@@ -465,9 +506,12 @@ fn value_end(v: &str, in_brackets: bool) -> usize {
             b',' | b'\t' => return i,
             b' ' => {
                 let rest = &v[i + 1..];
-                let goes_on = match rest.find(',') {
-                    Some(p) => !rest[..p].contains('=') && starts_with_key(&rest[p + 1..]),
-                    None => in_brackets && !rest.is_empty() && !rest.contains('='),
+                let rb = rest.as_bytes();
+                let goes_on = match find_byte(rb, b',') {
+                    Some(p) => {
+                        find_byte(&rb[..p], b'=').is_none() && starts_with_key(&rest[p + 1..])
+                    }
+                    None => in_brackets && !rest.is_empty() && find_byte(rb, b'=').is_none(),
                 };
                 if !goes_on {
                     return i;
@@ -478,6 +522,12 @@ fn value_end(v: &str, in_brackets: bool) -> usize {
         }
     }
     b.len()
+}
+
+/// The first `c` in `b`: a plain loop, cheaper than `memchr`'s setup on the
+/// short words of a prefix and timestamp.
+fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    b.iter().position(|&x| x == c)
 }
 
 /// Whether `s` begins with `key=`.
@@ -544,13 +594,21 @@ fn bare_number<'a>(pg: &mut PgRecord<'a>, n: &'a str, bare_pid: &mut Option<&'a 
 
 /// `user=%u,db=%d,app=%a,client=%h` and similar spellings.
 fn prefix_key<'a>(pg: &mut PgRecord<'a>, key: &str, value: &'a str) {
-    match key.to_ascii_lowercase().as_str() {
-        "user" | "usr" | "u" | "username" | "role" => set(&mut pg.user, value),
-        "db" | "database" | "dbname" | "d" => set(&mut pg.database, value),
-        "app" | "application" | "application_name" | "appname" | "a" => {
+    // Lower-cased on the stack (keys are ASCII letters and `_`); longer keys are none of these.
+    let mut buf = [0u8; 16];
+    let Some(lower) = buf.get_mut(..key.len()) else {
+        return;
+    };
+    for (d, s) in lower.iter_mut().zip(key.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*lower {
+        b"user" | b"usr" | b"u" | b"username" | b"role" => set(&mut pg.user, value),
+        b"db" | b"database" | b"dbname" | b"d" => set(&mut pg.database, value),
+        b"app" | b"application" | b"application_name" | b"appname" | b"a" => {
             set(&mut pg.application_name, value)
         }
-        "client" | "host" | "remote" | "h" | "r" | "client_addr" | "remote_host" | "ip" => {
+        b"client" | b"host" | b"remote" | b"h" | b"r" | b"client_addr" | b"remote_host" | b"ip" => {
             match leading_ip(value) {
                 Some((addr, port, _)) => {
                     set(&mut pg.host, addr);
@@ -567,12 +625,12 @@ fn prefix_key<'a>(pg: &mut PgRecord<'a>, key: &str, value: &'a str) {
                 },
             }
         }
-        "pid" | "p" if pg.pid.is_none() => pg.pid = value.parse().ok(),
-        "session" | "sid" | "session_id" | "c" => set(&mut pg.session, value),
-        "line" | "l" | "line_num" => set(&mut pg.line_num, value),
-        "sqlstate" | "state" | "code" | "e" | "state_code" => set(&mut pg.code, value),
-        "tag" | "command_tag" | "i" => set(&mut pg.command_tag, value),
-        "txid" | "xid" | "x" => set(&mut pg.txid, value),
+        b"pid" | b"p" if pg.pid.is_none() => pg.pid = value.parse().ok(),
+        b"session" | b"sid" | b"session_id" | b"c" => set(&mut pg.session, value),
+        b"line" | b"l" | b"line_num" => set(&mut pg.line_num, value),
+        b"sqlstate" | b"state" | b"code" | b"e" | b"state_code" => set(&mut pg.code, value),
+        b"tag" | b"command_tag" | b"i" => set(&mut pg.command_tag, value),
+        b"txid" | b"xid" | b"x" => set(&mut pg.txid, value),
         _ => {}
     }
 }
@@ -585,8 +643,8 @@ fn is_session_id(s: &str) -> bool {
             && t.bytes()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
     };
-    match s.split_once('.') {
-        Some((a, b)) => a.len() >= 6 && hex(a) && hex(b),
+    match find_byte(s.as_bytes(), b'.') {
+        Some(dot) => dot >= 6 && hex(&s[..dot]) && hex(&s[dot + 1..]),
         None => false,
     }
 }

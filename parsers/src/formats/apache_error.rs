@@ -84,9 +84,12 @@ fn status_prefix(s: &str) -> Option<usize> {
     if n == 0 || inner.as_bytes().get(n) != Some(&b')') {
         return None;
     }
-    let head = &s[..s.len().min(256)];
-    let end = memmem::find(head.as_bytes(), b": ")?;
-    (!head[..end].contains('[')).then_some(end + 2)
+    // Look at the first 256 bytes only (as bytes: a cut inside a multi-byte
+    // character must not panic); `": "` and `[` are ASCII, so `end` is a
+    // character boundary of `s`.
+    let head = &s.as_bytes()[..s.len().min(256)];
+    let end = memmem::find(head, b": ")?;
+    (!head[..end].contains(&b'[')).then_some(end + 2)
 }
 
 /// Length of a source location prefix `mod_proxy.c(1234): ` (debug level).

@@ -102,3 +102,16 @@ fn detection_picks_apache_error_on_its_samples() {
         assert!(d.confidence > 0.99, "{name}: {d:?}");
     }
 }
+
+/// Found by the `access` fuzz target: byte 256 of the message fell inside a
+/// multi-byte character and the status-prefix probe sliced there.
+#[test]
+fn regression_multibyte_character_at_byte_256_does_not_panic() {
+    let line = format!(
+        "[Sat Nov 21 14:02:00 2026] [error] (104)Connection reset by peer{}",
+        "é".repeat(200)
+    );
+    let ev = crate::format::Format::parse(&super::ApacheError, &line, &crate::testing::ctx())
+        .expect("still an Apache error line");
+    assert!(ev.message.ends_with('é'));
+}

@@ -34,6 +34,49 @@ pub struct Outcome {
     /// Warning and error templates first seen after the baseline:
     /// (source, template, first time).
     pub new_templates: Vec<(String, String, i64)>,
+    /// Doubts about the input worth telling the user (a likely wrong `--tz`).
+    pub warnings: Vec<String>,
+}
+
+/// Zone-less sources whose span meets no other source's, but would if
+/// shifted by a whole number of hours: the usual sign of a wrong `--tz`.
+pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
+    const HOUR: i64 = 3_600_000_000;
+    let spans: Vec<(&String, i64, i64, bool)> = manifest
+        .sources
+        .iter()
+        .filter_map(|(n, s)| {
+            let zoneless = s.events > 0 && s.flagged_times * 2 >= s.events;
+            Some((n, s.first_ts?, s.last_ts?, zoneless))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for &(name, a, b, zoneless) in &spans {
+        if !zoneless {
+            continue;
+        }
+        let others: Vec<(i64, i64)> = spans
+            .iter()
+            .filter(|o| o.0 != name)
+            .map(|o| (o.1, o.2))
+            .collect();
+        let meets = |shift: i64| {
+            others
+                .iter()
+                .any(|&(c, d)| a + shift <= d && c <= b + shift)
+        };
+        if others.is_empty() || meets(0) {
+            continue;
+        }
+        let fix = (1..=14i64).flat_map(|h| [h, -h]).find(|&h| meets(h * HOUR));
+        if let Some(h) = fix {
+            let zone = manifest.sources.get(name).map_or("?", |s| s.zone.as_str());
+            out.push(format!(
+                "source `{name}` (zone-less times read in {zone}) shares no time with the other sources, but would if shifted by {h:+} h: is its --tz right?"
+            ));
+        }
+    }
+    out
 }
 
 /// A transient divergence weaker than this is left off the timeline.
@@ -118,6 +161,7 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         sources,
         evidence,
         new_templates,
+        warnings: zone_warnings(&manifest),
     })
 }
 
@@ -327,6 +371,7 @@ pub fn to_json(o: &Outcome) -> Value {
             "peak": d.peak,
         })).collect::<Vec<_>>(),
         "change_events": a.changes.iter().map(change_json).collect::<Vec<_>>(),
+        "warnings": o.warnings,
     })
 }
 
@@ -335,6 +380,9 @@ pub fn to_text(o: &Outcome) -> String {
     use std::fmt::Write;
     let a = &o.analysis;
     let mut s = String::new();
+    for w in &o.warnings {
+        let _ = writeln!(s, "Warning: {w}");
+    }
     let _ = writeln!(
         s,
         "Span: {} .. {} ({} buckets of {} s)",

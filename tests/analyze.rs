@@ -186,3 +186,36 @@ fn timeline_and_trace_tell_the_fixture_incident() {
     let none = s.onset(&["trace", "no-such-request"]).ok();
     assert!(none.contains("No event carries"), "{none}");
 }
+
+#[test]
+fn a_zone_less_source_read_in_the_wrong_zone_is_flagged() {
+    let s = Scratch::new();
+    let logs = s.copy_fixture("incident", "logs");
+    // The app's times carry no zone; the others are UTC. Reading the app in
+    // Chicago (UTC-5 in March 2026) moves it five hours away from them.
+    s.onset(&[
+        "ingest",
+        "--tz",
+        "app=America/Chicago",
+        logs.to_str().unwrap(),
+    ])
+    .ok();
+    let a = s.onset(&["analyze", "--json"]).json();
+    let warnings: Vec<&str> = a["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("`app`") && warnings[0].contains("-5 h"),
+        "{warnings:?}"
+    );
+    // Read in the right zone, nothing to say.
+    let ok = Scratch::new();
+    let logs = ok.copy_fixture("incident", "logs");
+    ok.onset(&["ingest", logs.to_str().unwrap()]).ok();
+    let a = ok.onset(&["analyze", "--json"]).json();
+    assert_eq!(a["warnings"], serde_json::json!([]));
+}

@@ -637,10 +637,6 @@ impl AppLog for Python {
         self.gunicorn_line(t, self.master, "INFO", "Hang up: Master")
     }
 
-    fn worker_stopping(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
     fn worker_exiting(&mut self, t: Time, pid: u32) -> io::Result<()> {
         self.gunicorn_line(t, pid, "INFO", &format!("Worker exiting (pid: {pid})"))
     }
@@ -892,18 +888,6 @@ impl Pino {
 }
 
 impl AppLog for Pino {
-    fn master_start(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn worker_boot(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn control_socket(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
-    }
-
     fn worker_ready(&mut self, t: Time, pid: u32, slot: u32, version: &str) -> io::Result<()> {
         self.slots.push((pid, slot));
         let (size, overflow, timeout) = self.deps.pool;
@@ -929,10 +913,6 @@ impl AppLog for Pino {
         self.file.push(t2, b)
     }
 
-    fn reload(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
-    }
-
     fn worker_stopping(&mut self, t: Time, pid: u32) -> io::Result<()> {
         let slot = self.slot_of(pid);
         let mut b = self.file.buf();
@@ -948,22 +928,6 @@ impl AppLog for Pino {
         self.open(&mut b, t, 30, pid, slot);
         Pino::close(&mut b, "server closed, exiting");
         self.file.push(t, b)
-    }
-
-    fn worker_timeout(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn worker_killed(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn shutdown_start(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn shutdown_done(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
     }
 
     fn request(
@@ -1156,18 +1120,6 @@ impl Slog {
 }
 
 impl AppLog for Slog {
-    fn master_start(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn worker_boot(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn control_socket(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
-    }
-
     fn worker_ready(&mut self, t: Time, pid: u32, _slot: u32, version: &str) -> io::Result<()> {
         let (size, overflow, timeout) = self.deps.pool;
         let mut b = self.file.buf();
@@ -1190,10 +1142,6 @@ impl AppLog for Slog {
         Slog::kn(&mut b, "pid", u64::from(pid));
         b.push(b'\n');
         self.file.push(t2, b)
-    }
-
-    fn reload(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
     }
 
     fn worker_stopping(&mut self, t: Time, pid: u32) -> io::Result<()> {
@@ -1224,18 +1172,6 @@ impl AppLog for Slog {
         Slog::kn(&mut b, "pid", u64::from(pid));
         b.push(b'\n');
         self.file.push(t, b)
-    }
-
-    fn worker_killed(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn shutdown_start(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn shutdown_done(&mut self, _t: Time) -> io::Result<()> {
-        Ok(())
     }
 
     fn request(

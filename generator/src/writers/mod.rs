@@ -44,30 +44,51 @@ pub trait LbLog {
     fn advance(&mut self, t: Time) -> io::Result<()>;
 }
 
-/// What the app tier (and its process manager) logs.
+/// What the app tier (and its process manager) logs. The process-manager
+/// events default to writing nothing, for apps whose logs have no such lines.
 pub trait AppLog {
     /// The process manager starts (gunicorn master).
-    fn master_start(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn master_start(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// A worker process is forked / an instance is launched.
-    fn worker_boot(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn worker_boot(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// The master says where its control socket listens (gunicorn).
-    fn control_socket(&mut self, t: Time) -> io::Result<()>;
+    fn control_socket(&mut self, _t: Time) -> io::Result<()> {
+        Ok(())
+    }
     /// A worker loaded the app and serves.
     fn worker_ready(&mut self, t: Time, pid: u32, slot: u32, version: &str) -> io::Result<()>;
     /// A reload (deploy) signal.
-    fn reload(&mut self, t: Time) -> io::Result<()>;
+    fn reload(&mut self, _t: Time) -> io::Result<()> {
+        Ok(())
+    }
     /// A worker was asked to stop.
-    fn worker_stopping(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn worker_stopping(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// A worker exits (or gives up waiting for its requests).
-    fn worker_exiting(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn worker_exiting(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// The master notices a stuck worker.
-    fn worker_timeout(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn worker_timeout(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// The worker is killed.
-    fn worker_killed(&mut self, t: Time, pid: u32) -> io::Result<()>;
+    fn worker_killed(&mut self, _t: Time, _pid: u32) -> io::Result<()> {
+        Ok(())
+    }
     /// The process manager is told to stop.
-    fn shutdown_start(&mut self, t: Time) -> io::Result<()>;
+    fn shutdown_start(&mut self, _t: Time) -> io::Result<()> {
+        Ok(())
+    }
     /// It has stopped.
-    fn shutdown_done(&mut self, t: Time) -> io::Result<()>;
+    fn shutdown_done(&mut self, _t: Time) -> io::Result<()> {
+        Ok(())
+    }
     /// A request finished; with the error that failed it or the order it made.
     fn request(
         &mut self,

@@ -165,8 +165,7 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
     })
 }
 
-fn term(store: &Store, field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    let _ = store;
+fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
         IndexRecordOption::Basic,
@@ -210,8 +209,8 @@ fn find_changes(
         };
         let source = &sources[t.source].name;
         let q = BooleanQuery::new(vec![
-            (Occur::Must, term(store, f.template, &t.text)),
-            (Occur::Must, term(store, f.source, source)),
+            (Occur::Must, term(f.template, &t.text)),
+            (Occur::Must, term(f.source, source)),
         ]);
         let mut last: Option<i64> = None;
         for ev in first_docs(store, searcher, &q, 50)? {
@@ -268,7 +267,7 @@ fn evidence(
     let metric = signal.rsplit('.').next().unwrap_or("");
     let src_idx = sources.iter().position(|s| s.name == source);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, term(store, f.source, source)),
+        (Occur::Must, term(f.source, source)),
         (
             Occur::Must,
             Box::new(RangeQuery::new(
@@ -287,11 +286,11 @@ fn evidence(
             acc.templates
                 .iter()
                 .filter(|t| Some(t.source) == src_idx && t.conn == Some(want))
-                .map(|t| term(store, f.template, &t.text))
+                .map(|t| term(f.template, &t.text))
                 .collect()
         }
-        "errors" => vec![term(store, f.level, "error"), term(store, f.level, "fatal")],
-        "warnings" => vec![term(store, f.level, "warn")],
+        "errors" => vec![term(f.level, "error"), term(f.level, "fatal")],
+        "warnings" => vec![term(f.level, "warn")],
         "5xx_ratio" | "bad_ratio" => vec![Box::new(RangeQuery::new(
             std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
             std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
@@ -535,7 +534,7 @@ pub fn timeline(
     let a = &outcome.analysis;
     let first_at = |source: &str, at: i64| -> Result<Option<String>> {
         let q = BooleanQuery::new(vec![
-            (Occur::Must, term(store, f.source, source)),
+            (Occur::Must, term(f.source, source)),
             (
                 Occur::Must,
                 Box::new(RangeQuery::new(
@@ -607,8 +606,8 @@ pub fn timeline(
     }
     for (source, text, first_ts) in &outcome.new_templates {
         let q = BooleanQuery::new(vec![
-            (Occur::Must, term(store, f.template, text)),
-            (Occur::Must, term(store, f.source, source)),
+            (Occur::Must, term(f.template, text)),
+            (Occur::Must, term(f.source, source)),
         ]);
         let ev = first_docs(store, &searcher, &q, 1)?;
         items.push(TimelineItem {

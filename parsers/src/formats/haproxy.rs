@@ -223,6 +223,11 @@ fn timer(s: &str) -> Option<i64> {
     s.strip_prefix('+').unwrap_or(s).parse().ok()
 }
 
+/// A byte count (`512`, or `+512` with `option logasap`).
+fn byte_count(s: &str) -> Option<u64> {
+    timer(s).and_then(|b| u64::try_from(b).ok())
+}
+
 /// `n/n/…` with exactly `N` parts that all read as timers.
 fn slashed<const N: usize>(s: &str) -> Option<[i64; N]> {
     let mut out = [0i64; N];
@@ -327,11 +332,7 @@ fn traffic<'a>(
         let status: i64 = status.parse().map_err(|_| bad("expected a status", rest))?;
         fields.status = u16::try_from(status).ok().filter(|s| *s > 0);
         let (bytes, rest) = token(rest);
-        fields.bytes = Some(
-            timer(bytes)
-                .and_then(|b| u64::try_from(b).ok())
-                .ok_or(bad("expected a byte count", rest))?,
-        );
+        fields.bytes = Some(byte_count(bytes).ok_or(bad("expected a byte count", rest))?);
         let (cc, rest) = token(rest);
         let (cs, rest) = token(rest);
         let (tsc, rest) = token(rest);
@@ -396,11 +397,7 @@ fn traffic<'a>(
         // TCP: Tw/Tc/Tt bytes tsc conns queues
         fields.duration = ms(t[2]);
         let (bytes, rest) = token(rest);
-        fields.bytes = Some(
-            timer(bytes)
-                .and_then(|b| u64::try_from(b).ok())
-                .ok_or(bad("expected a byte count", rest))?,
-        );
+        fields.bytes = Some(byte_count(bytes).ok_or(bad("expected a byte count", rest))?);
         let (tsc, rest) = token(rest);
         let (conns, rest) = token(rest);
         let (queues, rest) = token(rest);

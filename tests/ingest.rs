@@ -239,6 +239,61 @@ fn search_finds_fields_and_words_in_time_order() {
     assert_eq!(window.len(), 20, "one request every 1.5 s");
 }
 
+/// What the fixture's access log says, line by line: (path, status, client).
+fn fixture_requests() -> Vec<(String, u64, String)> {
+    let text = std::fs::read_to_string(crate::util::fixtures().join("incident/access.log"))
+        .expect("fixture");
+    text.lines()
+        .map(|l| {
+            let quoted: Vec<&str> = l.split('"').collect();
+            let path = quoted[1].split(' ').nth(1).expect("path").to_string();
+            let status = quoted[2].split_whitespace().next().expect("status");
+            (path, status.parse().expect("status"), quoted[7].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn exact_value_fields_match_values_prefixes_sets_and_ranges() {
+    let s = Scratch::new();
+    let logs = s.copy_fixture("incident", "logs");
+    s.onset(&["ingest", logs.to_str().unwrap()]).ok();
+    let requests = fixture_requests();
+    let count = |q: &str| {
+        s.onset(&[
+            "search", "--json", "--limit", "1000", "--source", "access", q,
+        ])
+        .json_lines()
+        .len()
+    };
+    let expect =
+        |pred: &dyn Fn(&(String, u64, String)) -> bool| requests.iter().filter(|r| pred(r)).count();
+    assert_eq!(
+        count("status:IN [502 504]"),
+        expect(&|r| r.1 == 502 || r.1 == 504)
+    );
+    assert_eq!(
+        count("path:/api/orders/1*"),
+        expect(&|r| r.0.starts_with("/api/orders/1"))
+    );
+    assert_eq!(
+        count("path:/api/orders/1* AND NOT status:200"),
+        expect(&|r| r.0.starts_with("/api/orders/1") && r.1 != 200)
+    );
+    assert_eq!(
+        count("client:[198.51.100.0 TO 198.51.100.9]"),
+        expect(
+            &|r| ("198.51.100.0".."198.51.100.9").contains(&r.2.as_str()) || r.2 == "198.51.100.9"
+        )
+    );
+    assert_eq!(count("NOT status:200"), expect(&|r| r.1 != 200));
+    // A whole value, not a word of it.
+    assert_eq!(count("path:/api"), expect(&|r| r.0 == "/api"));
+    let bad = s.onset(&["search", "status:abc"]);
+    assert_eq!(bad.code(), 2);
+    assert!(bad.stderr().contains("status"), "{}", bad.stderr());
+}
+
 #[test]
 fn usage_errors_exit_with_2_and_say_why() {
     let s = Scratch::new();

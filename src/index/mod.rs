@@ -10,15 +10,17 @@ pub mod manifest;
 pub mod scan;
 pub mod schema;
 pub mod search;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 pub use manifest::{FileEntry, Manifest, SourceEntry};
 pub use schema::Fields;
+pub use writer::{BatchFeeder, IndexDoc};
 
 /// Where the index lives unless `--index` or `ONSET_INDEX` says otherwise.
 pub const DEFAULT_DIR: &str = ".onset";
@@ -104,7 +106,7 @@ impl Store {
     }
 
     /// A writer (one per process; tantivy locks the folder).
-    pub fn writer(&self, threads: usize) -> Result<IndexWriter<TantivyDocument>> {
+    pub fn writer(&self, threads: usize) -> Result<IndexWriter<IndexDoc>> {
         let threads = threads.clamp(1, 8);
         let budget = WRITER_MEMORY.max(threads * 16 * 1024 * 1024);
         let writer = self
@@ -136,7 +138,7 @@ impl Store {
 }
 
 /// Commits what the writer holds together with `manifest`, atomically.
-pub fn commit(writer: &mut IndexWriter<TantivyDocument>, manifest: &Manifest) -> Result<()> {
+pub fn commit(writer: &mut IndexWriter<IndexDoc>, manifest: &Manifest) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&manifest.to_payload());
     prepared.commit()?;

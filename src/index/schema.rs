@@ -4,15 +4,26 @@
 //! Field names are what users type in queries (`status:502`,
 //! `source:postgresql`, `level:error`, `request_id:abc`), so they match the
 //! event model's names.
+//!
+//! Two kinds of searchable fields:
+//! - **words** (`message`, `query`, and the `extra` JSON object) go to the
+//!   inverted index: tokenized, with positions for phrases;
+//! - **exact values** (`source`, `level`, `status`, `client`, `request_id`,
+//!   `pid`…) are columns (fast fields) only. The analysis aggregates them,
+//!   and `field:value` finds them by scanning the column
+//!   ([`crate::index::search`] turns such terms into one-value ranges). Left
+//!   out of the term dictionary, they cost the ingest far less: one
+//!   high-cardinality field like `request_id` alone made a third of the
+//!   dictionary-building time.
 
 use tantivy::schema::{
     Field, IndexRecordOption, JsonObjectOptions, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, FAST, STORED, STRING,
+    TextOptions,
 };
 
 /// Bumped whenever the schema or the meaning of a field changes: an index
 /// written with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tokenizer of the full-text fields (registered by [`register_tokenizers`]).
 pub const WORDS_TOKENIZER: &str = "onset_words";
@@ -110,14 +121,10 @@ pub struct Fields {
 /// Builds the schema and the field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let num_all = NumericOptions::default()
-        .set_indexed()
-        .set_fast()
-        .set_stored();
     let num_fast_stored = NumericOptions::default().set_fast().set_stored();
     let stored_only_num = NumericOptions::default().set_stored();
-    let keyword_fast = STRING | STORED | FAST;
-    let keyword = STRING | STORED;
+    // Exact values: a column (raw, not normalized) and the stored value.
+    let keyword = TextOptions::default().set_stored().set_fast("raw");
     let raw_text = TextOptions::default().set_stored();
     // Shown, rarely searched, and of high cardinality: stored, not indexed.
     let stored_text = TextOptions::default().set_stored();
@@ -139,40 +146,40 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         ts: b.add_i64_field("ts", num_fast_stored.clone()),
         ts_flags: b.add_u64_field("ts_flags", stored_only_num.clone()),
-        source: b.add_text_field("source", keyword_fast.clone()),
-        kind: b.add_text_field("kind", keyword_fast.clone()),
-        level: b.add_text_field("level", keyword_fast.clone()),
+        source: b.add_text_field("source", keyword.clone()),
+        kind: b.add_text_field("kind", keyword.clone()),
+        level: b.add_text_field("level", keyword.clone()),
         message: b.add_text_field("message", words.clone()),
         raw: b.add_text_field("raw", raw_text),
-        file: b.add_text_field("file", keyword.clone()),
+        file: b.add_text_field("file", stored_text.clone()),
         line: b.add_u64_field("line", stored_only_num.clone()),
         offset: b.add_u64_field("offset", stored_only_num.clone()),
-        unparsed: b.add_u64_field("unparsed", num_all.clone()),
-        status: b.add_u64_field("status", num_all.clone()),
+        unparsed: b.add_u64_field("unparsed", num_fast_stored.clone()),
+        status: b.add_u64_field("status", num_fast_stored.clone()),
         duration: b.add_f64_field("duration", num_fast_stored.clone()),
         upstream_duration: b.add_f64_field("upstream_duration", num_fast_stored.clone()),
         bytes: b.add_u64_field("bytes", num_fast_stored.clone()),
-        client: b.add_text_field("client", keyword_fast.clone()),
+        client: b.add_text_field("client", keyword.clone()),
         peer: b.add_text_field("peer", stored_text.clone()),
-        method: b.add_text_field("method", keyword_fast.clone()),
+        method: b.add_text_field("method", keyword.clone()),
         path: b.add_text_field("path", keyword.clone()),
         user_agent: b.add_text_field("user_agent", stored_text.clone()),
-        request_id: b.add_text_field("request_id", keyword_fast.clone()),
-        upstream: b.add_text_field("upstream", keyword_fast.clone()),
-        pid: b.add_u64_field("pid", num_all.clone()),
-        session: b.add_text_field("session", keyword_fast.clone()),
-        logger: b.add_text_field("logger", keyword_fast.clone()),
+        request_id: b.add_text_field("request_id", keyword.clone()),
+        upstream: b.add_text_field("upstream", keyword.clone()),
+        pid: b.add_u64_field("pid", num_fast_stored.clone()),
+        session: b.add_text_field("session", keyword.clone()),
+        logger: b.add_text_field("logger", keyword.clone()),
         host: b.add_text_field("host", stored_text),
-        user: b.add_text_field("user", keyword_fast.clone()),
-        database: b.add_text_field("database", keyword_fast.clone()),
+        user: b.add_text_field("user", keyword.clone()),
+        database: b.add_text_field("database", keyword.clone()),
         query: b.add_text_field("query", words),
         query_time: b.add_f64_field("query_time", num_fast_stored.clone()),
         lock_time: b.add_f64_field("lock_time", num_fast_stored.clone()),
         rows_sent: b.add_u64_field("rows_sent", num_fast_stored.clone()),
         rows_examined: b.add_u64_field("rows_examined", num_fast_stored),
-        code: b.add_text_field("code", keyword_fast.clone()),
+        code: b.add_text_field("code", keyword.clone()),
         extra: b.add_json_field("extra", extra),
-        template: b.add_text_field("template", STRING | FAST),
+        template: b.add_text_field("template", TextOptions::default().set_fast("raw")),
     };
     (b.build(), fields)
 }

@@ -29,10 +29,13 @@ use super::discover::Skipped;
 use super::input::Input;
 use crate::index::document::to_document;
 use crate::index::manifest::{fingerprint, FileEntry, Manifest, FINGERPRINT_LEN};
-use crate::index::{self, Fields};
+use crate::index::{self, BatchFeeder, Fields, IndexDoc};
 
 /// Target size of a chunk.
 pub const CHUNK_SIZE: usize = 1 << 20;
+
+/// Parsed chunks handed to the index writer and not yet indexed, at most.
+const MAX_BATCHES_IN_FLIGHT: usize = 8;
 
 /// Commit at least every this many input bytes…
 pub const COMMIT_BYTES: u64 = 256 << 20;
@@ -167,7 +170,8 @@ pub struct FileJob {
 /// Progress and totals of one ingest run.
 pub struct Run<'a> {
     /// The index writer.
-    pub writer: &'a mut IndexWriter<TantivyDocument>,
+    pub writer: &'a mut IndexWriter<IndexDoc>,
+    feeder: BatchFeeder,
     /// Field handles.
     pub fields: &'a Fields,
     /// The manifest being updated.
@@ -187,13 +191,14 @@ pub struct Run<'a> {
 impl<'a> Run<'a> {
     /// Starts a run.
     pub fn new(
-        writer: &'a mut IndexWriter<TantivyDocument>,
+        writer: &'a mut IndexWriter<IndexDoc>,
         fields: &'a Fields,
         manifest: &'a mut Manifest,
         workers: &'a Workers,
     ) -> Run<'a> {
         Run {
             writer,
+            feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT),
             fields,
             manifest,
             workers,
@@ -327,6 +332,7 @@ impl<'a> Run<'a> {
         let mut flagged = 0u64;
         let mut first_ts = None;
         let mut chunk_last = None;
+        let mut batch = Vec::with_capacity(docs.len());
         for (mut doc, time) in docs.into_iter().zip(times.drain(..)) {
             // `real`: the time comes from the logs (the record's own or a
             // neighbour's), not from the file's modification time.
@@ -350,9 +356,12 @@ impl<'a> Run<'a> {
                 first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));
                 chunk_last = Some(chunk_last.map_or(ts, |l: i64| l.max(ts)));
             }
-            self.writer.add_document(doc)?;
-            self.added += 1;
+            batch.push(doc);
         }
+        self.added += n_docs;
+        // One batch per chunk: the writer's threads take it whole, instead of
+        // one channel message (and wake-up) per document.
+        self.feeder.send(self.writer, batch)?;
         let file: &mut FileEntry = &mut self.manifest.files[entry];
         file.events += n_docs;
         let bytes = end_offset.saturating_sub(file.offset);

@@ -183,7 +183,7 @@ fn first_docs(
     let mut out = Vec::with_capacity(hits.len());
     for (_, addr) in hits {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        out.push(StoredEvent::from_document(&store.fields, &doc));
+        out.push(store.event(&doc)?);
     }
     Ok(out)
 }

@@ -47,6 +47,27 @@ fn a_user_format_is_detected_and_read() {
     assert_eq!(worker["events"], 27);
     // Berlin time in the file, UTC in the index.
     assert_eq!(worker["first"], "2026-11-21T05:52:58.104Z");
+    // Shown with its message and fields, with no --formats-dir: the index
+    // kept the format's definition.
+    let hits = s
+        .onset(&["search", "--json", "logger:shop.worker"])
+        .json_lines();
+    let log = std::fs::read_to_string(dir.join("shop-worker.log")).unwrap();
+    let expected = log
+        .lines()
+        .filter(|l| l.contains("] shop.worker - "))
+        .count();
+    assert_eq!(hits.len(), expected);
+    let first = &hits[0];
+    assert_eq!(first["fields"]["logger"], "shop.worker");
+    assert_eq!(first["level"], "info");
+    assert!(
+        first["raw"]
+            .as_str()
+            .unwrap()
+            .ends_with(first["message"].as_str().unwrap()),
+        "{first}"
+    );
 }
 
 #[test]

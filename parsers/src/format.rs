@@ -99,6 +99,14 @@ pub trait Format: Send + Sync {
     fn specificity(&self) -> f64 {
         1.0
     }
+
+    /// For a format defined at run time (a user format), the text that
+    /// defines it again ([`crate::user::from_toml_str`] reads it back). The
+    /// index keeps it, so that records can be read again for display
+    /// without the definition's file. `None` for the built-in formats.
+    fn definition(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// The default detection score: the share of non-blank sample lines that

@@ -250,10 +250,15 @@ pub struct UserFormat {
     message_group: Option<usize>,
     /// Every other named capture: (index, name).
     field_groups: Vec<(usize, String)>,
+    /// The TOML that defines this format alone (see [`Format::definition`]).
+    definition: String,
 }
 
 impl UserFormat {
-    fn from_spec(spec: Spec, index: usize) -> Result<UserFormat, UserFormatError> {
+    fn from_spec(
+        (spec, definition): (Spec, String),
+        index: usize,
+    ) -> Result<UserFormat, UserFormatError> {
         let name = spec
             .name
             .map(|n| n.trim().to_string())
@@ -360,6 +365,7 @@ impl UserFormat {
             level_group,
             message_group,
             field_groups,
+            definition,
         })
     }
 
@@ -421,6 +427,10 @@ impl Format for UserFormat {
             Multiline::MainRegex => self.regex.is_match(line),
             Multiline::Start(start) => start.is_match(line),
         }
+    }
+
+    fn definition(&self) -> Option<&str> {
+        Some(&self.definition)
     }
 
     fn specificity(&self) -> f64 {
@@ -505,14 +515,16 @@ impl Format for UserFormat {
     }
 }
 
-/// The top-level table of a file: one format, or `format = [...]`.
-fn specs(text: &str) -> Result<Vec<Spec>, UserFormatError> {
+/// The top-level table of a file: one format, or `format = [...]`; each
+/// with the TOML text that defines it alone.
+fn specs(text: &str) -> Result<Vec<(Spec, String)>, UserFormatError> {
     let table: toml::Table =
         toml::from_str(text).map_err(|e| UserFormatError::Toml(e.to_string()))?;
-    let as_spec = |value: toml::Value| -> Result<Spec, UserFormatError> {
-        value
-            .try_into::<Spec>()
-            .map_err(|e| UserFormatError::Toml(e.to_string()))
+    let as_spec = |value: toml::Value| -> Result<(Spec, String), UserFormatError> {
+        let toml_error = |e: &dyn std::fmt::Display| UserFormatError::Toml(e.to_string());
+        let definition = toml::to_string(&value).map_err(|e| toml_error(&e))?;
+        let spec = value.try_into::<Spec>().map_err(|e| toml_error(&e))?;
+        Ok((spec, definition))
     };
     match table.get("format") {
         Some(toml::Value::Array(items)) => {

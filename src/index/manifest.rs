@@ -27,6 +27,11 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     /// Per-source descriptions, by source name.
     pub sources: BTreeMap<String, SourceEntry>,
+    /// The definitions of the user formats records were read with, by
+    /// format name, so that they can be read again for display without the
+    /// `--formats-dir` they came from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub user_formats: BTreeMap<String, String>,
 }
 
 /// One ingested file.

@@ -13,11 +13,13 @@ pub mod search;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+pub use document::{Decoder, StoredEvent};
 pub use manifest::{FileEntry, Manifest, SourceEntry};
 pub use schema::Fields;
 pub use writer::{BatchFeeder, IndexDoc};
@@ -36,6 +38,8 @@ pub struct Store {
     pub fields: Fields,
     /// Its folder.
     pub dir: PathBuf,
+    /// Reads stored documents back, made on first use.
+    decoder: OnceLock<Decoder>,
 }
 
 impl Store {
@@ -56,6 +60,7 @@ impl Store {
             index,
             fields,
             dir: dir.to_path_buf(),
+            decoder: OnceLock::new(),
         })
     }
 
@@ -81,6 +86,7 @@ impl Store {
             index,
             fields,
             dir: dir.to_path_buf(),
+            decoder: OnceLock::new(),
         };
         let manifest = store.manifest()?;
         if manifest.schema_version != schema::SCHEMA_VERSION {
@@ -103,6 +109,18 @@ impl Store {
                 self.dir.display()
             )
         })
+    }
+
+    /// Reads a stored document back into an event.
+    pub fn event(&self, doc: &tantivy::TantivyDocument) -> Result<StoredEvent> {
+        let decoder = match self.decoder.get() {
+            Some(d) => d,
+            None => {
+                let d = Decoder::new(&self.manifest()?);
+                self.decoder.get_or_init(|| d)
+            }
+        };
+        Ok(decoder.event(&self.fields, doc))
     }
 
     /// A writer (one per process; tantivy locks the folder).

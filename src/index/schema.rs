@@ -23,7 +23,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the meaning of a field changes: an index
 /// written with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The tokenizer of the full-text fields (registered by [`register_tokenizers`]).
 pub const WORDS_TOKENIZER: &str = "onset_words";
@@ -49,6 +49,9 @@ pub struct Fields {
     pub ts_flags: Field,
     /// Source name (`access`, `postgresql`).
     pub source: Field,
+    /// Name of the format that read the record (stored: display reads the
+    /// raw record again with it).
+    pub format: Field,
     /// Source kind (`load-balancer`, `app`, `database`, `system`).
     pub kind: Field,
     /// Normalized level.
@@ -75,14 +78,10 @@ pub struct Fields {
     pub bytes: Field,
     /// Client address.
     pub client: Field,
-    /// Connecting peer address.
-    pub peer: Field,
     /// HTTP method.
     pub method: Field,
     /// Request path.
     pub path: Field,
-    /// User agent.
-    pub user_agent: Field,
     /// Request id.
     pub request_id: Field,
     /// Upstream / backend.
@@ -93,8 +92,6 @@ pub struct Fields {
     pub session: Field,
     /// Logger or program.
     pub logger: Field,
-    /// Host.
-    pub host: Field,
     /// Database user.
     pub user: Field,
     /// Database name.
@@ -121,65 +118,63 @@ pub struct Fields {
 /// Builds the schema and the field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Stored: only the time, the raw record and where it came from; the
+    // rest is read again from the raw record for display.
     let num_fast_stored = NumericOptions::default().set_fast().set_stored();
+    let num_fast = NumericOptions::default().set_fast();
     let stored_only_num = NumericOptions::default().set_stored();
-    // Exact values: a column (raw, not normalized) and the stored value.
-    let keyword = TextOptions::default().set_stored().set_fast("raw");
+    // Exact values: a column (raw, not normalized).
+    let keyword = TextOptions::default().set_fast("raw");
     let raw_text = TextOptions::default().set_stored();
-    // Shown, rarely searched, and of high cardinality: stored, not indexed.
     let stored_text = TextOptions::default().set_stored();
     // Full text: words, lower-cased; tokens longer than 24 bytes (request
     // ids, hashes) are left out — each would be a term of its own, and ids
     // have their own fields.
-    let words = TextOptions::default().set_stored().set_indexing_options(
+    let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(WORDS_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let extra = JsonObjectOptions::default()
-        .set_stored()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic),
-        );
+    let extra = JsonObjectOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
-        ts: b.add_i64_field("ts", num_fast_stored.clone()),
+        ts: b.add_i64_field("ts", num_fast_stored),
         ts_flags: b.add_u64_field("ts_flags", stored_only_num.clone()),
-        source: b.add_text_field("source", keyword.clone()),
+        source: b.add_text_field("source", keyword.clone().set_stored()),
+        format: b.add_text_field("format", stored_text.clone()),
         kind: b.add_text_field("kind", keyword.clone()),
         level: b.add_text_field("level", keyword.clone()),
         message: b.add_text_field("message", words.clone()),
         raw: b.add_text_field("raw", raw_text),
-        file: b.add_text_field("file", stored_text.clone()),
+        file: b.add_text_field("file", stored_text),
         line: b.add_u64_field("line", stored_only_num.clone()),
         offset: b.add_u64_field("offset", stored_only_num.clone()),
-        unparsed: b.add_u64_field("unparsed", num_fast_stored.clone()),
-        status: b.add_u64_field("status", num_fast_stored.clone()),
-        duration: b.add_f64_field("duration", num_fast_stored.clone()),
-        upstream_duration: b.add_f64_field("upstream_duration", num_fast_stored.clone()),
-        bytes: b.add_u64_field("bytes", num_fast_stored.clone()),
+        unparsed: b.add_u64_field("unparsed", num_fast.clone()),
+        status: b.add_u64_field("status", num_fast.clone()),
+        duration: b.add_f64_field("duration", num_fast.clone()),
+        upstream_duration: b.add_f64_field("upstream_duration", num_fast.clone()),
+        bytes: b.add_u64_field("bytes", num_fast.clone()),
         client: b.add_text_field("client", keyword.clone()),
-        peer: b.add_text_field("peer", stored_text.clone()),
         method: b.add_text_field("method", keyword.clone()),
         path: b.add_text_field("path", keyword.clone()),
-        user_agent: b.add_text_field("user_agent", stored_text.clone()),
         request_id: b.add_text_field("request_id", keyword.clone()),
         upstream: b.add_text_field("upstream", keyword.clone()),
-        pid: b.add_u64_field("pid", num_fast_stored.clone()),
+        pid: b.add_u64_field("pid", num_fast.clone()),
         session: b.add_text_field("session", keyword.clone()),
         logger: b.add_text_field("logger", keyword.clone()),
-        host: b.add_text_field("host", stored_text),
         user: b.add_text_field("user", keyword.clone()),
         database: b.add_text_field("database", keyword.clone()),
         query: b.add_text_field("query", words),
-        query_time: b.add_f64_field("query_time", num_fast_stored.clone()),
-        lock_time: b.add_f64_field("lock_time", num_fast_stored.clone()),
-        rows_sent: b.add_u64_field("rows_sent", num_fast_stored.clone()),
-        rows_examined: b.add_u64_field("rows_examined", num_fast_stored),
+        query_time: b.add_f64_field("query_time", num_fast.clone()),
+        lock_time: b.add_f64_field("lock_time", num_fast.clone()),
+        rows_sent: b.add_u64_field("rows_sent", num_fast.clone()),
+        rows_examined: b.add_u64_field("rows_examined", num_fast),
         code: b.add_text_field("code", keyword.clone()),
         extra: b.add_json_field("extra", extra),
-        template: b.add_text_field("template", TextOptions::default().set_fast("raw")),
+        template: b.add_text_field("template", keyword),
     };
     (b.build(), fields)
 }

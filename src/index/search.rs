@@ -248,7 +248,7 @@ pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResult> {
     let mut events = Vec::with_capacity(hits.len());
     for (_, addr) in hits.into_iter().take(req.limit) {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        events.push(StoredEvent::from_document(&store.fields, &doc));
+        events.push(store.event(&doc)?);
     }
     // Equal times keep file order.
     events.sort_by(|a, b| (a.ts_micros, &a.source, a.line).cmp(&(b.ts_micros, &b.source, b.line)));

@@ -315,6 +315,11 @@ fn ingest_source(
         };
         let source = run.manifest.sources.entry(plan.name.clone()).or_default();
         source.format = fmt.name().to_string();
+        if let Some(definition) = fmt.definition() {
+            run.manifest
+                .user_formats
+                .insert(fmt.name().to_string(), definition.to_string());
+        }
         source.kind = fmt.kind().as_str().to_string();
         source.zone = zone.name().to_string();
         source.confidence = confidence;

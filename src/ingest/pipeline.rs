@@ -138,7 +138,13 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
                 .as_ref()
                 .map(|t| (t.utc.timestamp_micros(), t.flags)),
         );
-        docs.push(to_document(fields, &event, &ctx.source, ctx.kind));
+        docs.push(to_document(
+            fields,
+            &event,
+            &ctx.source,
+            ctx.format.name(),
+            ctx.kind,
+        ));
     }
     Parsed {
         seq,

@@ -104,6 +104,13 @@ regex = '^(?P<host>[\w-]+): (?P<message>.+)$'
 multiline = true
 "#;
 
+/// Lines for the formats of [`SEVERAL`].
+const SEVERAL_SAMPLE_LINES: &[&str] = &[
+    r#"1795240389.463 203.0.113.7 "GET /cart?id=1" 200 12.5 rid=abc-1"#,
+    "2026-11-21T05:53:09Z pid=42 WARN: disk almost full",
+    "edge-7: restarting",
+];
+
 fn several() -> Vec<UserFormat> {
     from_toml_str(SEVERAL).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -436,4 +443,26 @@ fn the_worked_example_directory_loads() {
     let formats = load_dir(dir).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
     assert_eq!(names, ["shop-worker"]);
+}
+
+#[test]
+fn a_definition_reads_back_as_the_same_format() {
+    let mut formats = several();
+    formats.push(shop_worker());
+    for format in formats {
+        let definition = format.definition().expect("user formats have one");
+        let again = one(definition);
+        assert_eq!(again.name(), format.name());
+        assert_eq!(again.kind(), format.kind());
+        assert_eq!(again.multiline(), format.multiline());
+        let ctx = ctx();
+        for line in SHOP_WORKER_LOG
+            .lines()
+            .chain(SEVERAL_SAMPLE_LINES.iter().copied())
+        {
+            let a = format.parse(line, &ctx).map(|e| e.summary()).ok();
+            let b = again.parse(line, &ctx).map(|e| e.summary()).ok();
+            assert_eq!(a, b, "{} on {line:?}", format.name());
+        }
+    }
 }

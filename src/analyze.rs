@@ -13,8 +13,8 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
 use crate::analysis::report::{
-    analyse, change_patterns, default_baseline, routine_pattern, Analysis, ChangeEvent, ChangeKind,
-    SourceInfo,
+    analyse, change_patterns, default_baseline, new_templates, routine_pattern, Analysis,
+    ChangeEvent, ChangeKind, NewTemplate, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
 use crate::index::document::{micros_to_rfc3339, StoredEvent};
@@ -32,9 +32,9 @@ pub struct Outcome {
     pub sources: Vec<SourceInfo>,
     /// Records that show the first divergence.
     pub evidence: Vec<StoredEvent>,
-    /// Warning and error templates first seen after the baseline:
-    /// (source, template, first time).
-    pub new_templates: Vec<(String, String, i64)>,
+    /// Templates first seen after the baseline (every warning/error one,
+    /// the notable others).
+    pub new_templates: Vec<NewTemplate>,
     /// Doubts about the input worth telling the user (a likely wrong `--tz`,
     /// a clock offset left uncorrected).
     pub warnings: Vec<String>,
@@ -256,9 +256,6 @@ pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
 /// A transient divergence weaker than this is left off the timeline.
 const MIN_TRANSIENT_SCORE: f64 = 100.0;
 
-/// At most this many new templates are reported.
-const MAX_NEW_TEMPLATES: usize = 50;
-
 /// Runs the analysis on an index. `baseline` is an optional `(from, to)` in
 /// µs; with `align`, each source's times are corrected by its estimated
 /// clock offset before the analysis.
@@ -350,16 +347,28 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>, align: bool) -> Result<O
         None => default_baseline(&grid),
     };
     let baseline_end = grid.time_of(base.end);
-    let mut new_templates: Vec<(String, String, i64)> = acc
-        .templates
-        .iter()
-        .filter(|t| t.first_ts >= baseline_end && t.first_ts != i64::MAX)
-        .filter(|t| t.severity >= crate::analysis::signals::Severity::Warn)
-        .map(|t| (sources[t.source].name.clone(), t.text.clone(), t.first_ts))
-        .collect();
-    new_templates.sort_by_key(|t| t.2);
-    new_templates.truncate(MAX_NEW_TEMPLATES);
     let analysis = analyse(&acc, &sources, base, changes);
+    // New templates: those near the first divergence or the impact stand out.
+    let moments: Vec<i64> = analysis
+        .first
+        .iter()
+        .map(|f| f.divergence.onset)
+        .chain(analysis.impact.iter().map(|i| i.start))
+        .collect();
+    // A change (a start-up line) is on the timeline already.
+    let mut new_templates = new_templates(
+        &acc,
+        &sources,
+        baseline_end,
+        &moments,
+        (3 * grid.width).max(60_000_000),
+    );
+    new_templates.retain(|n| {
+        !analysis
+            .changes
+            .iter()
+            .any(|c| c.source == n.source && c.time == n.first)
+    });
     let evidence = match &analysis.first {
         Some(f) => evidence(
             store,
@@ -776,7 +785,8 @@ pub struct TimelineItem {
 }
 
 /// The merged incident timeline: changes, divergence onsets, first
-/// occurrences of warning/error templates absent from the baseline, the
+/// occurrences of templates absent from the baseline (every warning/error
+/// one, and the info ones that recur or come near the onset), the
 /// impact window and error bursts, in time order, within `[from, to)`.
 pub fn timeline(
     store: &Store,
@@ -863,18 +873,18 @@ pub fn timeline(
             });
         }
     }
-    for (source, text, first_ts) in &outcome.new_templates {
+    for n in &outcome.new_templates {
         let q = BooleanQuery::new(vec![
-            (Occur::Must, term(f.template, text)),
-            (Occur::Must, term(f.source, source)),
+            (Occur::Must, term(f.template, &n.text)),
+            (Occur::Must, term(f.source, &n.source)),
         ]);
         let ev = first_docs(store, &searcher, &q, 1)?;
         items.push(TimelineItem {
-            time: t(*first_ts),
-            ts: *first_ts,
+            time: t(n.first),
+            ts: n.first,
             kind: "new-template",
-            source: source.clone(),
-            description: format!("first `{text}`"),
+            source: n.source.clone(),
+            description: format!("first `{}` ({}, {} times)", n.text, n.level, n.count),
             evidence: ev.first().map(|e| {
                 format!(
                     "{}:{} {}",

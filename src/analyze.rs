@@ -11,9 +11,10 @@ use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
+use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
 use crate::analysis::report::{
-    analyse, change_patterns, default_baseline, routine_pattern, Analysis, ChangeEvent, ChangeKind,
-    SourceInfo,
+    analyse, change_patterns, default_baseline, new_templates, routine_pattern, Analysis,
+    ChangeEvent, ChangeKind, NewTemplate, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
 use crate::index::document::{micros_to_rfc3339, StoredEvent};
@@ -31,11 +32,184 @@ pub struct Outcome {
     pub sources: Vec<SourceInfo>,
     /// Records that show the first divergence.
     pub evidence: Vec<StoredEvent>,
-    /// Warning and error templates first seen after the baseline:
-    /// (source, template, first time).
-    pub new_templates: Vec<(String, String, i64)>,
-    /// Doubts about the input worth telling the user (a likely wrong `--tz`).
+    /// Templates first seen after the baseline (every warning/error one,
+    /// the notable others).
+    pub new_templates: Vec<NewTemplate>,
+    /// Doubts about the input worth telling the user (a likely wrong `--tz`,
+    /// a clock offset left uncorrected).
     pub warnings: Vec<String>,
+    /// Every source's estimated clock offset against the reference source.
+    pub clock_offsets: Vec<ClockOffset>,
+    /// Whether the offsets were corrected (`--align`): every time of the
+    /// analysis is then on the reference's clock.
+    pub aligned: bool,
+    /// µs added to each source's times (non-zero only with `--align`).
+    pub shifts: HashMap<String, i64>,
+}
+
+impl Outcome {
+    /// µs added to `source`'s index times to put them on the analysis' axis.
+    pub fn shift(&self, source: &str) -> i64 {
+        self.shifts.get(source).copied().unwrap_or(0)
+    }
+}
+
+/// The widest offset looked for: more than any zone error.
+const MAX_CLOCK_OFFSET: i64 = 15 * 3_600_000_000;
+
+/// Fine buckets at most for the clock estimates.
+const FINE_BUCKETS: i64 = 50_000;
+
+/// Reads what the clock estimates need from the fast columns: each
+/// source's event counts on a fine grid over `[start, end]`, a sample of
+/// its request ids with their times and durations, and its resolution.
+fn clock_input(
+    store: &Store,
+    sources: &HashMap<String, usize>,
+    n: usize,
+    start: i64,
+    end: i64,
+) -> Result<(Vec<SourceClock>, Grid)> {
+    let span = (end - start).max(1);
+    let width = [1i64, 5, 10, 30, 60, 300, 600, 1800, 3600]
+        .iter()
+        .map(|w| w * 1_000_000)
+        .find(|w| span / w < FINE_BUCKETS)
+        .unwrap_or(span / FINE_BUCKETS + 1);
+    let fine = Grid {
+        start,
+        width,
+        n: (span / width + 1) as usize,
+    };
+    let mut clocks: Vec<SourceClock> = (0..n).map(|_| SourceClock::new(fine.n)).collect();
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    const BLOCK: usize = 2048;
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let ts = ff.i64("ts")?;
+        let duration = ff.f64("duration")?;
+        let Some(source_col) = ff.str("source")? else {
+            continue;
+        };
+        let id_col = ff.str("request_id")?;
+        let mut source_of = Vec::with_capacity(source_col.num_terms());
+        let mut stream = source_col.dictionary().stream()?;
+        while stream.advance() {
+            source_of.push(
+                sources
+                    .get(&*String::from_utf8_lossy(stream.key()))
+                    .copied(),
+            );
+        }
+        let mut id_of = Vec::new();
+        if let Some(c) = &id_col {
+            let mut stream = c.dictionary().stream()?;
+            while stream.advance() {
+                id_of.push(xxhash_rust::xxh3::xxh3_64(stream.key()));
+            }
+        }
+        let max_doc = segment.max_doc() as usize;
+        let (mut v_ts, mut v_src, mut v_id, mut v_dur) = (
+            vec![None; BLOCK],
+            vec![None; BLOCK],
+            vec![None; BLOCK],
+            vec![None; BLOCK],
+        );
+        let mut docs: Vec<tantivy::DocId> = Vec::with_capacity(BLOCK);
+        let mut from = 0usize;
+        while from < max_doc {
+            let to = (from + BLOCK).min(max_doc);
+            let k = to - from;
+            docs.clear();
+            docs.extend(from as tantivy::DocId..to as tantivy::DocId);
+            ts.first_vals(&docs, &mut v_ts[..k]);
+            source_col.ords().first_vals(&docs, &mut v_src[..k]);
+            duration.first_vals(&docs, &mut v_dur[..k]);
+            v_id[..k].iter_mut().for_each(|x| *x = None);
+            if let Some(c) = &id_col {
+                c.ords().first_vals(&docs, &mut v_id[..k]);
+            }
+            for i in 0..k {
+                let (Some(t), Some(src)) = (
+                    v_ts[i],
+                    v_src[i].and_then(|o| source_of.get(o as usize).copied().flatten()),
+                ) else {
+                    continue;
+                };
+                let id = v_id[i].and_then(|o| id_of.get(o as usize).copied());
+                let dur = v_dur[i]
+                    .filter(|d| d.is_finite() && *d >= 0.0)
+                    .map(|d| (d * 1e6) as i64);
+                clocks[src].add(t, fine.bucket(t), id, dur);
+            }
+            from = to;
+        }
+    }
+    Ok((clocks, fine))
+}
+
+/// A zone-like shift: a whole number of quarter hours, at least one hour,
+/// within two minutes. Returns it in hours.
+fn zone_like(offset_us: i64) -> Option<f64> {
+    const QUARTER: i64 = 900_000_000;
+    let quarters = (offset_us as f64 / QUARTER as f64).round() as i64;
+    ((offset_us - quarters * QUARTER).abs() <= 120_000_000 && quarters.abs() >= 4)
+        .then(|| quarters as f64 / 4.0)
+}
+
+/// Warnings about the estimated clock offsets: a zone-less source that
+/// looks shifted by a zone-like amount, and, without `--align`, an offset
+/// larger than a bucket of the analysis.
+fn offset_warnings(
+    manifest: &crate::index::Manifest,
+    offsets: &[ClockOffset],
+    bucket: i64,
+    aligned: bool,
+    already: &[String],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in offsets {
+        let us = o.micros();
+        if us == 0 {
+            continue;
+        }
+        let entry = manifest.sources.get(&o.source);
+        let zoneless = entry.is_some_and(|s| s.events > 0 && s.flagged_times * 2 >= s.events);
+        // A source that shares no time with the others is named already.
+        let named = already
+            .iter()
+            .any(|w| w.contains(&format!("`{}`", o.source)));
+        if let Some(h) = zone_like(us).filter(|_| zoneless) {
+            if named {
+                continue;
+            }
+            let zone = entry.map_or("?", |s| s.zone.as_str());
+            out.push(format!(
+                "source `{}` (zone-less times read in {zone}) runs {:+} h ahead of `{}`: is its --tz right?",
+                o.source, h, o.reference
+            ));
+        } else if !aligned && us.abs() >= bucket {
+            out.push(format!(
+                "the clock of `{}` runs {:.1} s {} `{}`'s ({}): run with --align to correct it",
+                o.source,
+                o.offset_seconds.abs(),
+                if us > 0 { "ahead of" } else { "behind" },
+                o.reference,
+                method_text(o)
+            ));
+        }
+    }
+    out
+}
+
+fn method_text(o: &ClockOffset) -> String {
+    match o.method {
+        align::Method::RequestId => {
+            format!("from {} shared request ids", o.matches.unwrap_or(0))
+        }
+        align::Method::Rate => format!("from their event rates, correlation {:.2}", o.confidence),
+    }
 }
 
 /// Zone-less sources whose span meets no other source's, but would if
@@ -82,11 +256,10 @@ pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
 /// A transient divergence weaker than this is left off the timeline.
 const MIN_TRANSIENT_SCORE: f64 = 100.0;
 
-/// At most this many new templates are reported.
-const MAX_NEW_TEMPLATES: usize = 50;
-
-/// Runs the analysis on an index. `baseline` is an optional `(from, to)` in µs.
-pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
+/// Runs the analysis on an index. `baseline` is an optional `(from, to)` in
+/// µs; with `align`, each source's times are corrected by its estimated
+/// clock offset before the analysis.
+pub fn run(store: &Store, baseline: Option<(i64, i64)>, align: bool) -> Result<Outcome> {
     let manifest = store.manifest()?;
     if manifest.sources.is_empty() {
         bail!(
@@ -114,17 +287,57 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         .filter_map(|s| s.last_ts)
         .max()
         .unwrap_or(start);
-    let grid = Grid::for_span(start, end);
     let index_of: HashMap<String, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
+    let (clocks, fine) = clock_input(store, &index_of, sources.len(), start, end)?;
+    let clock_offsets = align::estimate(
+        &sources
+            .iter()
+            .zip(&clocks)
+            .map(|(s, c)| (s.name.as_str(), s.kind.as_str(), c))
+            .collect::<Vec<_>>(),
+        &RateOptions {
+            width: fine.width,
+            max_lag: MAX_CLOCK_OFFSET,
+        },
+    );
+    let shifts: HashMap<String, i64> = if align {
+        clock_offsets
+            .iter()
+            .filter(|o| o.micros() != 0)
+            .map(|o| (o.source.clone(), -o.micros()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
+    // The span on the corrected clocks.
+    let (start, end) = if shifts.is_empty() {
+        (start, end)
+    } else {
+        let ends = |f: fn(&crate::index::SourceEntry) -> Option<i64>| {
+            manifest
+                .sources
+                .iter()
+                .filter_map(move |(n, s)| f(s).map(|t| t + shift(n)))
+        };
+        (
+            ends(|s| s.first_ts).min().unwrap_or(start),
+            ends(|s| s.last_ts).max().unwrap_or(end),
+        )
+    };
+    let grid = Grid::for_span(start, end);
     let mut acc = Accumulator::new(grid, sources.len());
+    for (i, s) in sources.iter().enumerate() {
+        acc.set_shift(i, shift(&s.name));
+    }
     scan(store, &mut acc, &index_of)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let changes = find_changes(store, &searcher, &acc, &sources)?;
+    let changes = find_changes(store, &searcher, &acc, &sources, &shifts)?;
     let base = match baseline {
         Some((from, to)) => {
             let b0 = grid.bucket(from).unwrap_or(0);
@@ -134,16 +347,28 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         None => default_baseline(&grid),
     };
     let baseline_end = grid.time_of(base.end);
-    let mut new_templates: Vec<(String, String, i64)> = acc
-        .templates
-        .iter()
-        .filter(|t| t.first_ts >= baseline_end && t.first_ts != i64::MAX)
-        .filter(|t| t.severity >= crate::analysis::signals::Severity::Warn)
-        .map(|t| (sources[t.source].name.clone(), t.text.clone(), t.first_ts))
-        .collect();
-    new_templates.sort_by_key(|t| t.2);
-    new_templates.truncate(MAX_NEW_TEMPLATES);
     let analysis = analyse(&acc, &sources, base, changes);
+    // New templates: those near the first divergence or the impact stand out.
+    let moments: Vec<i64> = analysis
+        .first
+        .iter()
+        .map(|f| f.divergence.onset)
+        .chain(analysis.impact.iter().map(|i| i.start))
+        .collect();
+    // A change (a start-up line) is on the timeline already.
+    let mut new_templates = new_templates(
+        &acc,
+        &sources,
+        baseline_end,
+        &moments,
+        (3 * grid.width).max(60_000_000),
+    );
+    new_templates.retain(|n| {
+        !analysis
+            .changes
+            .iter()
+            .any(|c| c.source == n.source && c.time == n.first)
+    });
     let evidence = match &analysis.first {
         Some(f) => evidence(
             store,
@@ -152,7 +377,7 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
             &sources,
             &f.divergence.source,
             &f.divergence.signal,
-            f.divergence.onset,
+            f.divergence.onset - shift(&f.divergence.source),
         )?,
         None => Vec::new(),
     };
@@ -161,7 +386,21 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>) -> Result<Outcome> {
         sources,
         evidence,
         new_templates,
-        warnings: zone_warnings(&manifest),
+        warnings: {
+            let mut w = zone_warnings(&manifest);
+            let more = offset_warnings(
+                &manifest,
+                &clock_offsets,
+                grid.width.max(1_000_000),
+                align,
+                &w,
+            );
+            w.extend(more);
+            w
+        },
+        clock_offsets,
+        aligned: align,
+        shifts,
     })
 }
 
@@ -195,6 +434,7 @@ fn find_changes(
     searcher: &Searcher,
     acc: &Accumulator,
     sources: &[SourceInfo],
+    shifts: &HashMap<String, i64>,
 ) -> Result<Vec<ChangeEvent>> {
     let patterns = change_patterns();
     let routine = routine_pattern();
@@ -208,6 +448,7 @@ fn find_changes(
             continue;
         };
         let source = &sources[t.source].name;
+        let shift = shifts.get(source).copied().unwrap_or(0);
         let q = BooleanQuery::new(vec![
             (Occur::Must, term(f.template, &t.text)),
             (Occur::Must, term(f.source, source)),
@@ -240,7 +481,7 @@ fn find_changes(
                 }
             }
             out.push(ChangeEvent {
-                time: ev.ts_micros,
+                time: ev.ts_micros + shift,
                 source: source.clone(),
                 kind,
                 description,
@@ -371,6 +612,8 @@ pub fn to_json(o: &Outcome) -> Value {
         })).collect::<Vec<_>>(),
         "change_events": a.changes.iter().map(change_json).collect::<Vec<_>>(),
         "warnings": o.warnings,
+        "clock_offsets": o.clock_offsets,
+        "aligned": o.aligned,
     })
 }
 
@@ -475,6 +718,28 @@ pub fn to_text(o: &Outcome) -> String {
             );
         }
     }
+    let skewed: Vec<&ClockOffset> = o.clock_offsets.iter().filter(|c| c.micros() != 0).collect();
+    if !skewed.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nClock offsets{}:",
+            if o.aligned {
+                " (corrected: times are on the reference's clock)"
+            } else {
+                " (not corrected; --align corrects them)"
+            }
+        );
+        for c in skewed {
+            let _ = writeln!(
+                s,
+                "  {:<14} {:>+10.1} s against {} ({})",
+                c.source,
+                c.offset_seconds,
+                c.reference,
+                method_text(c)
+            );
+        }
+    }
     if !a.changes.is_empty() {
         let _ = writeln!(s, "\nChanges:");
         for c in &a.changes {
@@ -520,7 +785,8 @@ pub struct TimelineItem {
 }
 
 /// The merged incident timeline: changes, divergence onsets, first
-/// occurrences of warning/error templates absent from the baseline, the
+/// occurrences of templates absent from the baseline (every warning/error
+/// one, and the info ones that recur or come near the onset), the
 /// impact window and error bursts, in time order, within `[from, to)`.
 pub fn timeline(
     store: &Store,
@@ -538,7 +804,10 @@ pub fn timeline(
             (
                 Occur::Must,
                 Box::new(RangeQuery::new(
-                    std::ops::Bound::Included(Term::from_field_i64(f.ts, at)),
+                    std::ops::Bound::Included(Term::from_field_i64(
+                        f.ts,
+                        at - outcome.shift(source),
+                    )),
                     std::ops::Bound::Unbounded,
                 )) as Box<dyn Query>,
             ),
@@ -604,18 +873,18 @@ pub fn timeline(
             });
         }
     }
-    for (source, text, first_ts) in &outcome.new_templates {
+    for n in &outcome.new_templates {
         let q = BooleanQuery::new(vec![
-            (Occur::Must, term(f.template, text)),
-            (Occur::Must, term(f.source, source)),
+            (Occur::Must, term(f.template, &n.text)),
+            (Occur::Must, term(f.source, &n.source)),
         ]);
         let ev = first_docs(store, &searcher, &q, 1)?;
         items.push(TimelineItem {
-            time: t(*first_ts),
-            ts: *first_ts,
+            time: t(n.first),
+            ts: n.first,
             kind: "new-template",
-            source: source.clone(),
-            description: format!("first `{text}`"),
+            source: n.source.clone(),
+            description: format!("first `{}` ({}, {} times)", n.text, n.level, n.count),
             evidence: ev.first().map(|e| {
                 format!(
                     "{}:{} {}",

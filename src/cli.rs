@@ -54,6 +54,9 @@ struct TimelineArgs {
     /// Print one JSON object per line.
     #[arg(long)]
     json: bool,
+    /// Correct each source's estimated clock offset first (see `analyze --align`).
+    #[arg(long)]
+    align: bool,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +81,11 @@ struct AnalyzeArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Correct each source's clock by its estimated offset against the
+    /// reference source (from shared request ids, else from aligned rate
+    /// changes) before the analysis.
+    #[arg(long)]
+    align: bool,
     /// Logs to ingest first (what is already in the index is skipped).
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
@@ -539,7 +547,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
         None => None,
     };
     let store = Store::open(&a.index.index)?;
-    let outcome = crate::analyze::run(&store, baseline)?;
+    let outcome = crate::analyze::run(&store, baseline, a.align)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &crate::analyze::to_json(&outcome))?;
@@ -552,7 +560,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
 
 fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
     let store = Store::open(&a.index.index)?;
-    let outcome = crate::analyze::run(&store, None)?;
+    let outcome = crate::analyze::run(&store, None, a.align)?;
     let items = crate::analyze::timeline(&store, &outcome, a.from, a.to)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for i in &items {

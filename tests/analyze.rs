@@ -16,6 +16,15 @@ fn time(v: &Value) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+fn warnings(analysis: &Value) -> Vec<&str> {
+    analysis["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect()
+}
+
 fn dig<'a>(v: &'a Value, dotted: &str) -> &'a Value {
     dotted.split('.').fold(v, |v, k| &v[k])
 }
@@ -201,12 +210,7 @@ fn a_zone_less_source_read_in_the_wrong_zone_is_flagged() {
     ])
     .ok();
     let a = s.onset(&["analyze", "--json"]).json();
-    let warnings: Vec<&str> = a["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .collect();
+    let warnings = warnings(&a);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].contains("`app`") && warnings[0].contains("-5 h"),
@@ -218,4 +222,169 @@ fn a_zone_less_source_read_in_the_wrong_zone_is_flagged() {
     ok.onset(&["ingest", logs.to_str().unwrap()]).ok();
     let a = ok.onset(&["analyze", "--json"]).json();
     assert_eq!(a["warnings"], serde_json::json!([]));
+}
+
+/// Generates the sample incident with some files written by other machines
+/// (`(file, skew seconds, zone)`), ingests it with `ingest_args`, and
+/// returns the scratch index.
+fn generated(
+    machines: &[(&str, f64, Option<&str>)],
+    duration: Option<onset_gen::Span>,
+    page_views_per_s: Option<f64>,
+    ingest_args: &[&str],
+) -> Scratch {
+    let mut scenario = onset_gen::Scenario::preset("sample").expect("known preset");
+    if let Some(d) = duration {
+        scenario.duration = d;
+    }
+    if let Some(r) = page_views_per_s {
+        scenario.traffic.page_views_per_s = r;
+    }
+    for &(file, skew, zone) in machines {
+        scenario.machines.insert(
+            file.to_string(),
+            onset_gen::Machine {
+                skew_seconds: skew,
+                zone: zone.map(str::to_string),
+            },
+        );
+    }
+    let s = Scratch::new();
+    let logs = s.path("logs");
+    onset_gen::generate(&scenario, &logs).unwrap();
+    let mut args = vec!["ingest".to_string()];
+    args.extend(ingest_args.iter().map(|a| a.to_string()));
+    for entry in std::fs::read_dir(&logs).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "log") {
+            args.push(p.display().to_string());
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.onset(&args).ok();
+    s
+}
+
+fn offset_of<'a>(analysis: &'a Value, source: &str) -> &'a Value {
+    analysis["clock_offsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["source"] == source)
+        .unwrap_or_else(|| panic!("no clock offset for {source}: {analysis:#}"))
+}
+
+/// The strongest divergences of one source: (signal, onset).
+fn strongest(analysis: &Value, source: &str, n: usize) -> Vec<(String, i64)> {
+    analysis["divergences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["source"] == source)
+        .take(n)
+        .map(|d| {
+            (
+                d["signal"].as_str().unwrap().to_string(),
+                time(&d["onset"]).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Whether each of `want` has a divergence of the same signal in `analysis`
+/// with an onset within `tolerance` ms.
+fn all_found(want: &[(String, i64)], analysis: &Value, source: &str, tolerance: i64) -> bool {
+    let got = strongest(analysis, source, usize::MAX);
+    want.iter().all(|(w, at)| {
+        got.iter()
+            .any(|(g, t)| g == w && (t - at).abs() <= tolerance)
+    })
+}
+
+#[test]
+fn a_skewed_clock_is_estimated_from_request_ids_and_corrected_with_align() {
+    let truth = generated(&[], None, None, &[]);
+    let t = truth.onset(&["analyze", "--json"]).json();
+    // Clocks that agree: an estimate of exactly zero, and nothing to warn about.
+    assert_eq!(offset_of(&t, "app")["offset_seconds"], 0.0, "{t:#}");
+    assert_eq!(t["warnings"], serde_json::json!([]));
+
+    // The app's machine (app.log and gunicorn.log) runs 45.3 s ahead.
+    let skewed = generated(
+        &[("app.log", 45.3, None), ("gunicorn.log", 45.3, None)],
+        None,
+        None,
+        &[],
+    );
+    let a = skewed.onset(&["analyze", "--json"]).json();
+    let app = offset_of(&a, "app");
+    assert_eq!(app["method"], "request_id");
+    assert_eq!(app["reference"], "access");
+    let est = app["offset_seconds"].as_f64().unwrap();
+    assert!((est - 45.3).abs() <= 1.0, "{app}");
+    let warnings = a["warnings"].to_string();
+    assert!(warnings.contains("--align"), "{warnings}");
+    assert!(skewed.onset(&["analyze"]).ok().contains("Clock offsets"));
+    // Uncorrected, the app's strongest divergences begin 45 s late.
+    let bucket = 1000 * t["span"]["bucket_seconds"].as_f64().unwrap() as i64;
+    let want = strongest(&t, "app", 5);
+    assert_eq!(want.len(), 5, "{t:#}");
+    assert!(!all_found(&want, &a, "app", 2 * bucket));
+
+    // Corrected: the app's divergences, the impact and the first divergence
+    // are those of the incident with true clocks (within a bucket or two:
+    // the buckets cut the app's events at other fractions of a second).
+    let b = skewed.onset(&["analyze", "--json", "--align"]).json();
+    assert_eq!(b["aligned"], true);
+    assert!(
+        !b["warnings"].to_string().contains("--align"),
+        "{}",
+        b["warnings"]
+    );
+    assert!(all_found(&want, &b, "app", 2 * bucket), "{want:?} in {b:#}");
+    let (fd_t, fd_b) = (&t["first_divergence"], &b["first_divergence"]);
+    assert_eq!(fd_t["signal"], fd_b["signal"]);
+    assert!((time(&fd_t["onset"]).unwrap() - time(&fd_b["onset"]).unwrap()).abs() <= bucket);
+    assert_eq!(t["impact"]["start"], b["impact"]["start"]);
+    // The timeline is on the corrected clock too.
+    let timeline = skewed
+        .onset(&["timeline", "--json", "--align"])
+        .json_lines();
+    let start = timeline
+        .iter()
+        .find(|i| i["kind"] == "impact-start")
+        .unwrap();
+    assert_eq!(start["time"], t["impact"]["start"]);
+}
+
+#[test]
+fn a_zone_less_source_partly_overlapping_the_others_but_an_hour_off_is_flagged() {
+    // 90 quiet minutes; the app's machine writes its zone-less times in
+    // Berlin (UTC+1 in November), but is ingested as UTC like the rest: it
+    // runs an hour ahead, and still shares half an hour with the others.
+    let wrong = generated(
+        &[("app.log", 0.0, Some("Europe/Berlin"))],
+        Some(onset_gen::Span::mins(90)),
+        Some(2.0),
+        &[],
+    );
+    let a = wrong.onset(&["analyze", "--json"]).json();
+    let warnings = warnings(&a);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("`app`")
+            && warnings[0].contains("+1 h")
+            && warnings[0].contains("--tz"),
+        "{warnings:?}"
+    );
+    // Read in its zone, nothing to say.
+    let right = generated(
+        &[("app.log", 0.0, Some("Europe/Berlin"))],
+        Some(onset_gen::Span::mins(90)),
+        Some(2.0),
+        &["--tz", "app=Europe/Berlin"],
+    );
+    let a = right.onset(&["analyze", "--json"]).json();
+    assert_eq!(a["warnings"], serde_json::json!([]));
+    assert_eq!(offset_of(&a, "app")["offset_seconds"], 0.0);
 }

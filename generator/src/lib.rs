@@ -45,8 +45,8 @@ use std::rc::Rc;
 use chrono_tz::Tz;
 
 pub use scenario::{
-    App, AppKind, CacheRestart, Database, DbKind, Incident, LbKind, LeakRate, LoadBalancer, Mix,
-    RedHerring, ScannerBurst, Scenario, Stack, Traffic, PRESETS,
+    App, AppKind, CacheRestart, Database, DbKind, Incident, LbKind, LeakRate, LoadBalancer,
+    Machine, Mix, RedHerring, ScannerBurst, Scenario, Stack, Traffic, PRESETS,
 };
 pub use span::Span;
 pub use truth::GroundTruth;
@@ -163,6 +163,15 @@ fn run(scenario: &Scenario, open: &mut Opener) -> io::Result<GroundTruth> {
     if !(scenario.scale > 0.0 && scenario.scale.is_finite()) {
         return Err(invalid("scale must be a positive number".to_string()));
     }
+    for (name, m) in &scenario.machines {
+        if let Some(z) = &m.zone {
+            z.parse::<Tz>()
+                .map_err(|_| invalid(format!("{name}: unknown time zone {z:?}")))?;
+        }
+        if !m.skew_seconds.is_finite() {
+            return Err(invalid(format!("{name}: the skew must be a number")));
+        }
+    }
     let sc = scaled(scenario);
     let clock = Clock::new(sc.start, tz);
     let out = outputs(&sc, &clock, open)?;
@@ -173,8 +182,20 @@ fn run(scenario: &Scenario, open: &mut Opener) -> io::Result<GroundTruth> {
 }
 
 fn outputs(sc: &Scenario, clock: &Clock, open: &mut Opener) -> io::Result<Outputs> {
-    let mut file =
-        |name: &str| -> io::Result<LogFile> { Ok(LogFile::new(name, open(name)?, clock.clone())) };
+    // A file written by another machine gets that machine's clock.
+    let mut file = |name: &str| -> io::Result<LogFile> {
+        let clock = match sc.machines.get(name) {
+            Some(m) => Clock::new(
+                sc.start + chrono::Duration::microseconds((m.skew_seconds * 1e6).round() as i64),
+                m.zone
+                    .as_deref()
+                    .and_then(|z| z.parse().ok())
+                    .unwrap_or(clock.tz()),
+            ),
+            None => clock.clone(),
+        };
+        Ok(LogFile::new(name, open(name)?, clock))
+    };
     let mut ids = rng::Rng::stream(sc.seed, "pids");
     let slots = sc.app.workers.max(1);
     let lb: Box<dyn writers::LbLog> = match sc.stack.lb {

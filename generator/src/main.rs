@@ -51,6 +51,16 @@ struct Args {
     #[arg(long)]
     scale: Option<f64>,
 
+    /// A log file written by a machine whose clock runs SECONDS ahead
+    /// (negative: behind), e.g. `app.log=45`. Repeatable.
+    #[arg(long, value_name = "FILE=SECONDS")]
+    skew: Vec<String>,
+
+    /// A log file written by a machine in another zone, e.g.
+    /// `app.log=Europe/Berlin` (its zone-less times are that zone's wall time). Repeatable.
+    #[arg(long = "file-zone", value_name = "FILE=ZONE")]
+    file_zone: Vec<String>,
+
     /// List the presets and exit.
     #[arg(long)]
     list_presets: bool,
@@ -142,6 +152,24 @@ fn run(args: Args) -> Result<ExitCode, String> {
     }
     if let Some(k) = args.scale {
         sc.scale = k;
+    }
+    for s in &args.skew {
+        let (file, secs) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--skew wants FILE=SECONDS, got {s:?}"))?;
+        let secs: f64 = secs
+            .parse()
+            .map_err(|_| format!("--skew: invalid seconds in {s:?}"))?;
+        sc.machines
+            .entry(file.to_string())
+            .or_default()
+            .skew_seconds = secs;
+    }
+    for z in &args.file_zone {
+        let (file, zone) = z
+            .split_once('=')
+            .ok_or_else(|| format!("--file-zone wants FILE=ZONE, got {z:?}"))?;
+        sc.machines.entry(file.to_string()).or_default().zone = Some(zone.to_string());
     }
     if let Some(size) = &args.size {
         sc.scale = scale_for(&sc, parse_size(size)?)?;

@@ -15,6 +15,8 @@
 //! assert!(matches!(quiet.incident, Incident::None));
 //! ```
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +55,21 @@ pub struct Scenario {
     pub incident: Incident,
     /// Harmless events that look suspicious.
     pub red_herring: RedHerring,
+    /// Log files (by name, `app.log`) written by a machine whose clock is
+    /// not the others': a skewed clock, another zone. Empty: one clock.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub machines: BTreeMap<String, Machine>,
+}
+
+/// The clock of the machine that writes one log file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Machine {
+    /// Seconds its clock runs ahead of the true time (negative: behind).
+    pub skew_seconds: f64,
+    /// IANA zone it writes wall time in, instead of the scenario's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 /// The formats each tier writes.
@@ -509,6 +526,7 @@ impl Scenario {
                 fix_version: "1.4.3".to_string(),
             },
             red_herring: RedHerring::default(),
+            machines: BTreeMap::new(),
         }
     }
 

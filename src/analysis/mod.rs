@@ -1,5 +1,6 @@
 //! Analysis: pure functions over what the index holds (no I/O here).
 
+pub mod align;
 pub mod divergence;
 pub mod report;
 pub mod signals;

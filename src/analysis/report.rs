@@ -600,3 +600,156 @@ fn has_version(s: &str) -> bool {
     s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .any(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
 }
+
+/// A message template first seen after the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewTemplate {
+    /// Source.
+    pub source: String,
+    /// The template.
+    pub text: String,
+    /// First occurrence, µs.
+    pub first: i64,
+    /// Occurrences.
+    pub count: u64,
+    /// `warn`/`error` if it was ever logged at that level, else `info`.
+    pub level: &'static str,
+}
+
+/// At most this many warning/error templates are reported.
+const MAX_NEW_ALARMING: usize = 50;
+
+/// At most this many other (info, debug…) templates are reported.
+const MAX_NEW_ROUTINE: usize = 10;
+
+/// An info template that recurs this often after its first sight is a new
+/// behaviour, not a one-off line.
+const MIN_ROUTINE_REPEATS: u64 = 10;
+
+/// Templates first seen at or after `baseline_end`: every warning/error one
+/// (up to a cap), and of the others only those that recur or that first
+/// appear within `near` µs of one of `moments` (the first divergence, the
+/// impact), those near a moment first, then the most frequent — so a quiet
+/// log does not produce a wall of one-off lines. In time order.
+pub fn new_templates(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    baseline_end: i64,
+    moments: &[i64],
+    near: i64,
+) -> Vec<NewTemplate> {
+    use super::signals::Severity;
+    let fresh = acc
+        .templates
+        .iter()
+        .filter(|t| t.first_ts >= baseline_end && t.first_ts != i64::MAX && t.count > 0);
+    let mut alarming = Vec::new();
+    let mut routine = Vec::new();
+    for t in fresh {
+        let Some(info) = sources.get(t.source) else {
+            continue;
+        };
+        let close = moments.iter().any(|&m| (t.first_ts - m).abs() <= near);
+        let item = NewTemplate {
+            source: info.name.clone(),
+            text: t.text.clone(),
+            first: t.first_ts,
+            count: t.count,
+            level: match t.severity {
+                Severity::Error => "error",
+                Severity::Warn => "warn",
+                Severity::Normal => "info",
+            },
+        };
+        if t.severity >= Severity::Warn {
+            alarming.push(item);
+        } else if close || t.count >= MIN_ROUTINE_REPEATS {
+            routine.push((close, item));
+        }
+    }
+    alarming.sort_by_key(|t| t.first);
+    alarming.truncate(MAX_NEW_ALARMING);
+    routine.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.count.cmp(&a.1.count)));
+    alarming.extend(routine.into_iter().take(MAX_NEW_ROUTINE).map(|r| r.1));
+    alarming.sort_by_key(|t| t.first);
+    alarming
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::signals::{Row, Severity};
+
+    #[test]
+    fn new_info_templates_are_kept_only_when_they_recur_or_come_near_the_onset() {
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 1_000,
+        };
+        let mut acc = Accumulator::new(grid, 1);
+        let sources = [SourceInfo {
+            name: "app".into(),
+            kind: "app".into(),
+        }];
+        let mut log = |text: &str, severity: Severity, times: &[i64]| {
+            let id = acc.template_id(0, text);
+            for &ts in times {
+                acc.add(
+                    0,
+                    &Row {
+                        ts,
+                        severity: Some(severity),
+                        template: Some(id),
+                        ..Row::default()
+                    },
+                );
+            }
+        };
+        let s = 1_000_000;
+        log("request served in <*> ms", Severity::Normal, &[s, 600 * s]);
+        log("pool timeout after <*> s", Severity::Error, &[700 * s]);
+        log("one-off line", Severity::Normal, &[300 * s]);
+        let retries: Vec<i64> = (0..12).map(|i| (400 + i) * s).collect();
+        log("retrying query (attempt <*>)", Severity::Normal, &retries);
+        log("cache miss storm", Severity::Normal, &[650 * s]);
+        // Dozens of one-off lines in a quiet log stay out.
+        for i in 0..40 {
+            log(
+                &format!("scheduled job {i} done"),
+                Severity::Normal,
+                &[(250 + i) * s],
+            );
+        }
+        // Many recurring ones are capped.
+        for i in 0..30 {
+            let times: Vec<i64> = (0..10 + i).map(|k| (500 + k) * s).collect();
+            log(&format!("batch {i} progress"), Severity::Normal, &times);
+        }
+        let found = new_templates(&acc, &sources, 200 * s, &[655 * s], 60 * s);
+        let texts: Vec<&str> = found.iter().map(|t| t.text.as_str()).collect();
+        assert!(texts.contains(&"pool timeout after <*> s"), "{texts:?}");
+        assert!(
+            texts.contains(&"cache miss storm"),
+            "near the onset: {texts:?}"
+        );
+        assert!(!texts.contains(&"one-off line"), "{texts:?}");
+        assert!(
+            !texts.contains(&"request served in <*> ms"),
+            "in the baseline"
+        );
+        assert!(!texts.iter().any(|t| t.starts_with("scheduled job")));
+        assert_eq!(found.len(), 1 + MAX_NEW_ROUTINE, "{texts:?}");
+        // The most frequent recurring ones win the remaining places.
+        assert!(texts.contains(&"batch 29 progress"), "{texts:?}");
+        assert!(
+            !texts.contains(&"retrying query (attempt <*>)"),
+            "{texts:?}"
+        );
+        let level = |t: &str| found.iter().find(|f| f.text == t).map(|f| f.level);
+        assert_eq!(level("pool timeout after <*> s"), Some("error"));
+        assert_eq!(level("cache miss storm"), Some("info"));
+        let times: Vec<i64> = found.iter().map(|t| t.first).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "time order");
+    }
+}

@@ -290,6 +290,8 @@ pub struct Accumulator {
     pub templates: Vec<TemplateStats>,
     template_ids: HashMap<(usize, String), u32>,
     classifier: ConnClassifier,
+    /// Per source, µs added to every time (a clock correction).
+    shifts: Vec<i64>,
 }
 
 impl Accumulator {
@@ -301,6 +303,15 @@ impl Accumulator {
             templates: Vec::new(),
             template_ids: HashMap::new(),
             classifier: ConnClassifier::default(),
+            shifts: vec![0; sources],
+        }
+    }
+
+    /// Corrects source `source`'s clock: `shift` µs are added to each of
+    /// its times from now on (`--align`).
+    pub fn set_shift(&mut self, source: usize, shift: i64) {
+        if let Some(s) = self.shifts.get_mut(source) {
+            *s = shift;
         }
     }
 
@@ -325,6 +336,17 @@ impl Accumulator {
 
     /// Adds one event of source `source`.
     pub fn add(&mut self, source: usize, row: &Row) {
+        let shifted;
+        let row = match self.shifts.get(source) {
+            Some(&shift) if shift != 0 => {
+                shifted = Row {
+                    ts: row.ts + shift,
+                    ..*row
+                };
+                &shifted
+            }
+            _ => row,
+        };
         let Some(b) = self.grid.bucket(row.ts) else {
             return;
         };
@@ -550,6 +572,32 @@ mod tests {
         };
         let ev = [(5, ConnEvent::Refused, 9), (5, ConnEvent::Connect, 9)];
         assert_eq!(open_connections(&g, &ev), Some(vec![0.0]));
+    }
+
+    #[test]
+    fn a_clock_correction_moves_every_time_of_its_source_only() {
+        let g = Grid {
+            start: 0,
+            width: 10,
+            n: 4,
+        };
+        let mut acc = Accumulator::new(g, 2);
+        acc.set_shift(1, -20);
+        let t = acc.template_id(1, "connection authorized: user=<*>");
+        for source in [0, 1] {
+            acc.add(
+                source,
+                &Row {
+                    ts: 25,
+                    template: (source == 1).then_some(t),
+                    ..Row::default()
+                },
+            );
+        }
+        assert_eq!(acc.sources[0].events, vec![0, 0, 1, 0]);
+        assert_eq!(acc.sources[1].events, vec![1, 0, 0, 0]);
+        assert_eq!(acc.templates[t as usize].first_ts, 5);
+        assert_eq!(acc.sources[1].conn_events[0].0, 5);
     }
 
     #[test]

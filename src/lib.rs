@@ -4,6 +4,8 @@
 //! [`index`]; [`analysis`] derives signals and the first divergence from it;
 //! [`cli`] is the command line. Parsing lives in the `onset-parsers` crate.
 
+#![forbid(unsafe_code)]
+
 pub mod analysis;
 pub mod analyze;
 pub mod cli;

@@ -84,6 +84,7 @@ fn clock_input(
     let mut clocks: Vec<SourceClock> = (0..n).map(|_| SourceClock::new(fine.n)).collect();
     let reader = store.reader()?;
     let searcher = reader.searcher();
+    let ranges = id_sample_ranges(&searcher, align::ID_SAMPLE)?;
     const BLOCK: usize = 2048;
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
@@ -92,7 +93,6 @@ fn clock_input(
         let Some(source_col) = ff.str("source")? else {
             continue;
         };
-        let id_col = ff.str("request_id")?;
         let mut source_of = Vec::with_capacity(source_col.num_terms());
         let mut stream = source_col.dictionary().stream()?;
         while stream.advance() {
@@ -102,13 +102,11 @@ fn clock_input(
                     .copied(),
             );
         }
-        let mut id_of = Vec::new();
-        if let Some(c) = &id_col {
-            let mut stream = c.dictionary().stream()?;
-            while stream.advance() {
-                id_of.push(xxhash_rust::xxh3::xxh3_64(stream.key()));
-            }
-        }
+        let id_col = ff.str("request_id")?;
+        let id_of = match &id_col {
+            Some(c) => IdSample::read(c.dictionary(), &ranges)?,
+            None => IdSample::default(),
+        };
         let max_doc = segment.max_doc() as usize;
         let (mut v_ts, mut v_src, mut v_id, mut v_dur) = (
             vec![None; BLOCK],
@@ -137,7 +135,7 @@ fn clock_input(
                 ) else {
                     continue;
                 };
-                let id = v_id[i].and_then(|o| id_of.get(o as usize).copied());
+                let id = v_id[i].and_then(|o| id_of.get(o));
                 let dur = v_dur[i]
                     .filter(|d| d.is_finite() && *d >= 0.0)
                     .map(|d| (d * 1e6) as i64);
@@ -147,6 +145,100 @@ fn clock_input(
         }
     }
     Ok((clocks, fine))
+}
+
+/// Request ids sampled for the clock estimates: the ids in a few key ranges
+/// spread over the key space, the same ranges in every segment, so that
+/// every source keeps the same ids (a request's records in the load
+/// balancer's and the application's logs) without decoding each segment's
+/// whole id dictionary, which on millions of ids took most of `analyze`.
+/// `None` means every id.
+type IdRanges = Option<Vec<(Vec<u8>, Vec<u8>)>>;
+
+/// How many key ranges the id sample is spread over.
+const ID_RANGES: usize = 64;
+
+/// Picks the key ranges of the id sample from the largest segment's
+/// dictionary: `ID_RANGES` evenly spaced points, each with the run of keys
+/// that makes its share of about `sample` ids in all.
+fn id_sample_ranges(searcher: &tantivy::Searcher, sample: usize) -> Result<IdRanges> {
+    let mut total = 0usize;
+    let mut largest: Option<(usize, tantivy::columnar::StrColumn)> = None;
+    for segment in searcher.segment_readers() {
+        if let Some(c) = segment.fast_fields().str("request_id")? {
+            let n = c.num_terms();
+            total += n;
+            if largest.as_ref().is_none_or(|(m, _)| n > *m) {
+                largest = Some((n, c));
+            }
+        }
+    }
+    let Some((n, column)) = largest else {
+        return Ok(None);
+    };
+    if total <= 2 * sample {
+        return Ok(None);
+    }
+    // The share of this segment's ids to keep, as runs of ordinals.
+    let keep = (sample as f64 * n as f64 / total as f64) as usize;
+    let run = (keep / ID_RANGES).max(1) as u64;
+    let dict = column.dictionary();
+    let mut ranges = Vec::with_capacity(ID_RANGES);
+    let (mut lo, mut hi) = (Vec::new(), Vec::new());
+    for j in 0..ID_RANGES as u64 {
+        let start = j * n as u64 / ID_RANGES as u64;
+        let end = start + run;
+        if !dict.ord_to_term(start, &mut lo)? {
+            continue;
+        }
+        // Past the last key, the range is open-ended: marked by an empty end.
+        if end >= n as u64 || !dict.ord_to_term(end, &mut hi)? {
+            hi.clear();
+        }
+        ranges.push((lo.clone(), hi.clone()));
+    }
+    Ok(Some(ranges))
+}
+
+/// A segment's sampled ids: runs of consecutive ordinals, each with the
+/// hashes of its keys.
+#[derive(Default)]
+struct IdSample {
+    /// (first ordinal, hashes of the run's keys), by first ordinal.
+    runs: Vec<(u64, Vec<u64>)>,
+}
+
+impl IdSample {
+    fn read(dict: &tantivy::columnar::Dictionary, ranges: &IdRanges) -> Result<IdSample> {
+        let mut runs = Vec::new();
+        let mut read = |stream: &mut tantivy::columnar::Streamer<'_>| {
+            let mut run: Option<(u64, Vec<u64>)> = None;
+            while stream.advance() {
+                let run = run.get_or_insert_with(|| (stream.term_ord(), Vec::new()));
+                run.1.push(xxhash_rust::xxh3::xxh3_64(stream.key()));
+            }
+            runs.extend(run);
+        };
+        match ranges {
+            None => read(&mut dict.stream()?),
+            Some(ranges) => {
+                for (lo, hi) in ranges {
+                    let range = dict.range().ge(lo);
+                    let range = if hi.is_empty() { range } else { range.lt(hi) };
+                    read(&mut range.into_stream()?);
+                }
+            }
+        }
+        runs.sort_by_key(|r| r.0);
+        Ok(IdSample { runs })
+    }
+
+    /// The hash of the id of ordinal `ord`, if it is in the sample.
+    fn get(&self, ord: u64) -> Option<u64> {
+        let i = self.runs.partition_point(|r| r.0 <= ord).checked_sub(1)?;
+        let (first, hashes) = &self.runs[i];
+        hashes.get((ord - first) as usize).copied()
+    }
 }
 
 /// A zone-like shift: a whole number of quarter hours, at least one hour,
@@ -292,49 +384,61 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>, align: bool) -> Result<O
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
-    let (clocks, fine) = clock_input(store, &index_of, sources.len(), start, end)?;
-    let clock_offsets = align::estimate(
-        &sources
-            .iter()
-            .zip(&clocks)
-            .map(|(s, c)| (s.name.as_str(), s.kind.as_str(), c))
-            .collect::<Vec<_>>(),
-        &RateOptions {
-            width: fine.width,
-            max_lag: MAX_CLOCK_OFFSET,
-        },
-    );
-    let shifts: HashMap<String, i64> = if align {
-        clock_offsets
+    let clock_input = || clock_input(store, &index_of, sources.len(), start, end);
+    let estimate = |(clocks, fine): (Vec<SourceClock>, Grid)| {
+        align::estimate(
+            &sources
+                .iter()
+                .zip(&clocks)
+                .map(|(s, c)| (s.name.as_str(), s.kind.as_str(), c))
+                .collect::<Vec<_>>(),
+            &RateOptions {
+                width: fine.width,
+                max_lag: MAX_CLOCK_OFFSET,
+            },
+        )
+    };
+    let (clock_offsets, shifts, acc) = if align {
+        // The corrections must be known before the scan that applies them.
+        let clock_offsets = estimate(clock_input()?);
+        let shifts: HashMap<String, i64> = clock_offsets
             .iter()
             .filter(|o| o.micros() != 0)
             .map(|o| (o.source.clone(), -o.micros()))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
-    // The span on the corrected clocks.
-    let (start, end) = if shifts.is_empty() {
-        (start, end)
-    } else {
+            .collect();
+        let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
+        // The span on the corrected clocks.
         let ends = |f: fn(&crate::index::SourceEntry) -> Option<i64>| {
             manifest
                 .sources
                 .iter()
                 .filter_map(move |(n, s)| f(s).map(|t| t + shift(n)))
         };
-        (
+        let grid = Grid::for_span(
             ends(|s| s.first_ts).min().unwrap_or(start),
             ends(|s| s.last_ts).max().unwrap_or(end),
-        )
+        );
+        let mut acc = Accumulator::new(grid, sources.len());
+        for (i, s) in sources.iter().enumerate() {
+            acc.set_shift(i, shift(&s.name));
+        }
+        scan(store, &mut acc, &index_of)?;
+        (clock_offsets, shifts, acc)
+    } else {
+        // Nothing to correct: the two reads of the columns run side by side.
+        let grid = Grid::for_span(start, end);
+        let mut acc = Accumulator::new(grid, sources.len());
+        let clock = std::thread::scope(|scope| -> Result<_> {
+            let clock = scope.spawn(clock_input);
+            scan(store, &mut acc, &index_of)?;
+            clock
+                .join()
+                .map_err(|_| anyhow::anyhow!("the clock estimate panicked"))?
+        })?;
+        (estimate(clock), HashMap::new(), acc)
     };
-    let grid = Grid::for_span(start, end);
-    let mut acc = Accumulator::new(grid, sources.len());
-    for (i, s) in sources.iter().enumerate() {
-        acc.set_shift(i, shift(&s.name));
-    }
-    scan(store, &mut acc, &index_of)?;
+    let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
+    let grid = acc.grid;
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let changes = find_changes(store, &searcher, &acc, &sources, &shifts)?;
@@ -898,4 +1002,85 @@ pub fn timeline(
     items.retain(|i| from.is_none_or(|f| i.ts >= f) && to.is_none_or(|t| i.ts < t));
     items.sort_by_key(|i| i.ts);
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TextOptions};
+    use tantivy::{doc, Index};
+
+    /// An index with one segment per id list, ids in a fast column only.
+    fn ids_index(segments: &[Vec<String>]) -> Index {
+        let mut schema = Schema::builder();
+        let id = schema.add_text_field("request_id", TextOptions::default().set_fast("raw"));
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for ids in segments {
+            for i in ids {
+                writer.add_document(doc!(id => i.as_str())).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        index
+    }
+
+    fn hex_id(i: u64) -> String {
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&i.to_le_bytes()))
+    }
+
+    /// The sampled hashes of each segment.
+    fn sampled(index: &Index, sample: usize) -> Vec<std::collections::HashSet<u64>> {
+        let searcher = index.reader().unwrap().searcher();
+        let ranges = id_sample_ranges(&searcher, sample).unwrap();
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| {
+                let col = seg.fast_fields().str("request_id").unwrap().unwrap();
+                let ids = IdSample::read(col.dictionary(), &ranges).unwrap();
+                (0..col.num_terms() as u64)
+                    .filter_map(|ord| ids.get(ord))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_id_sample_keeps_the_same_ids_in_every_segment_and_about_its_size() {
+        // Load balancer: requests 0..6000; application: every other one of
+        // them plus 3000 of its own.
+        let lb: Vec<String> = (0..6000).map(hex_id).collect();
+        let app: Vec<String> = (0..6000)
+            .step_by(2)
+            .chain(10_000..13_000)
+            .map(hex_id)
+            .collect();
+        let index = ids_index(&[lb.clone(), app.clone()]);
+        let sets = sampled(&index, 1000);
+        let (a, b) = (&sets[0], &sets[1]);
+        assert!(
+            (500..=2000).contains(&(a.len() + b.len())),
+            "{} + {}",
+            a.len(),
+            b.len()
+        );
+        let hash = |s: &String| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
+        let shared: Vec<u64> = app.iter().take(3000).map(hash).collect();
+        let in_a = shared.iter().filter(|h| a.contains(h)).count();
+        let in_b = shared.iter().filter(|h| b.contains(h)).count();
+        assert!(in_a > 50, "enough shared ids sampled: {in_a}");
+        assert_eq!(
+            in_a, in_b,
+            "a shared id is sampled in both segments or in neither"
+        );
+        assert!(shared.iter().all(|h| a.contains(h) == b.contains(h)));
+    }
+
+    #[test]
+    fn few_ids_are_all_kept() {
+        let ids: Vec<String> = (0..300).map(hex_id).collect();
+        let index = ids_index(&[ids.clone()]);
+        assert_eq!(sampled(&index, 1000)[0].len(), 300);
+    }
 }

@@ -48,7 +48,7 @@ const SECOND: i64 = 1_000_000;
 pub const MIN_ID_MATCHES: usize = 20;
 
 /// Request ids kept per source (a consistent sample: the smallest hashes).
-const ID_SAMPLE: usize = 20_000;
+pub const ID_SAMPLE: usize = 20_000;
 
 /// The records of one request in one source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

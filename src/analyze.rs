@@ -1056,7 +1056,7 @@ mod tests {
             .chain(10_000..13_000)
             .map(hex_id)
             .collect();
-        let index = ids_index(&[lb.clone(), app.clone()]);
+        let index = ids_index(&[lb, app.clone()]);
         let sets = sampled(&index, 1000);
         let (a, b) = (&sets[0], &sets[1]);
         assert!(
@@ -1080,7 +1080,7 @@ mod tests {
     #[test]
     fn few_ids_are_all_kept() {
         let ids: Vec<String> = (0..300).map(hex_id).collect();
-        let index = ids_index(&[ids.clone()]);
+        let index = ids_index(std::slice::from_ref(&ids));
         assert_eq!(sampled(&index, 1000)[0].len(), 300);
     }
 }

@@ -29,7 +29,7 @@ if [ "$(cat "$work/size" 2>/dev/null)" != "$size" ]; then
 fi
 rm -f "$logs/GROUND_TRUTH.json"
 bytes=$(du -cb "$logs"/* | tail -1 | cut -f1)
-echo "input: $(ls "$logs" | tr '\n' ' ')($bytes bytes)"
+echo "$(date -u +%FT%TZ) input: $(ls "$logs" | tr '\n' ' ')($bytes bytes)"
 
 timing="$work/time.txt"
 measure() { # command...: prints "wall_seconds peak_rss_kib"
@@ -45,7 +45,10 @@ echo "events: $events"
 read -r secs rss < <(measure "$onset" ingest --index "$idx" "$logs")
 echo "re-ingest (unchanged): ${secs} s, $(python3 -c "print(round($bytes/1e9/max($secs,0.001),1))") GB/s, peak RSS $((rss/1024)) MiB"
 
-for q in 'status:504' 'source:postgresql AND FATAL' 'QueuePool' 'request_id:0000000000000000000000000000dead'; do
+# A request id that is in the logs (nginx `rid=`), and one that is not.
+rid=$(head -1 "$logs/access.log" | grep -o 'rid=[0-9a-f]*' | cut -d= -f2)
+for q in 'status:504' 'source:postgresql AND FATAL' 'QueuePool' 'level:error AND source:app' \
+  "request_id:$rid" 'request_id:0000000000000000000000000000dead'; do
   best=999
   for _ in 1 2 3 4 5; do
     read -r s _ < <(measure "$onset" search --index "$idx" --limit 20 "$q")

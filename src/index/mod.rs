@@ -28,7 +28,10 @@ pub use writer::{BatchFeeder, IndexDoc};
 pub const DEFAULT_DIR: &str = ".onset";
 
 /// Memory the tantivy writer may use for its in-memory segments, in total.
-pub const WRITER_MEMORY: usize = 384 * 1024 * 1024;
+/// The process's peak is about 2.5 times this (parsed batches in flight,
+/// segment serialization, allocator slack); larger budgets made the ingest
+/// no faster (BENCHMARKS.md).
+pub const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// An open index.
 pub struct Store {

@@ -276,7 +276,9 @@ fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
     } else {
         print_ingest(&mut out, &report)?;
     }
-    for s in &report.skipped {
+    // The summary lists what was not read; errors also go to stderr, and
+    // everything does when stdout is JSON.
+    for s in report.skipped.iter().filter(|s| s.error || a.json) {
         let tag = if s.error { "error" } else { "skipped" };
         eprintln!("onset: {tag}: {}: {}", s.path, s.reason);
     }

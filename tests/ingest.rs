@@ -167,10 +167,28 @@ fn bad_inputs_are_named_and_the_rest_goes_on() {
         err.contains("missing.log") && err.contains("no such file"),
         "{err}"
     );
-    assert!(err.contains("empty.log") && err.contains("empty"), "{err}");
-    assert!(err.contains("core.bin") && err.contains("binary"), "{err}");
     assert!(
         err.contains("edge.log.gz") && err.contains("read error"),
+        "{err}"
+    );
+    // What was skipped without an error is listed in the summary, once.
+    let out = run.stdout();
+    let not_read = &out[out.find("Not read:").expect("a `Not read` list")..];
+    for (file, why) in [
+        ("empty.log", "empty"),
+        ("core.bin", "binary"),
+        ("missing.log", "no such file"),
+        ("edge.log.gz", "read error"),
+    ] {
+        assert!(
+            not_read
+                .lines()
+                .any(|l| l.contains(file) && l.contains(why)),
+            "{file}: {out}"
+        );
+    }
+    assert!(
+        !err.contains("empty.log") && !err.contains("core.bin"),
         "{err}"
     );
     let sources = s.onset(&["sources", "--json"]).json();

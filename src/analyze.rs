@@ -14,7 +14,7 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
 use crate::analysis::report::{
     analyse, change_patterns, default_baseline, new_templates, routine_pattern, Analysis,
-    ChangeEvent, ChangeKind, NewTemplate, SourceInfo,
+    ChangeEvent, ChangeKind, NewTemplate, SignalDivergence, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
 use crate::index::document::{micros_to_rfc3339, StoredEvent};
@@ -805,12 +805,15 @@ pub fn to_text(o: &Outcome) -> String {
         }
     }
     if !a.divergences.is_empty() {
-        let _ = writeln!(s, "\nDivergences (strongest first):");
-        for d in a.divergences.iter().take(25) {
+        let _ = writeln!(s, "\nDivergences (strongest first; one line per episode):");
+        let episodes = episodes(&a.divergences, 2 * a.grid.width);
+        for e in episodes.iter().take(MAX_EPISODES_SHOWN) {
+            let d = e[0];
+            let mut names: Vec<&str> = e.iter().map(|d| d.signal.as_str()).collect();
+            names.dedup();
             let _ = writeln!(
                 s,
-                "  {:<40} {} {:>5} .. {:<24} score {:>8.1}{}",
-                d.signal,
+                "  {} {:>4} .. {:<24} score {:>8.1}{}  {}",
                 t(d.onset),
                 match d.direction {
                     crate::analysis::divergence::Direction::Up => "up",
@@ -818,7 +821,15 @@ pub fn to_text(o: &Outcome) -> String {
                 },
                 d.end.map(t).unwrap_or_else(|| "(still)".into()),
                 d.score,
-                if d.transient { "  transient" } else { "" }
+                if d.transient { "  transient" } else { "" },
+                names.join(", ")
+            );
+        }
+        if episodes.len() > MAX_EPISODES_SHOWN {
+            let _ = writeln!(
+                s,
+                "  … and {} more episodes (`--json` lists every divergence)",
+                episodes.len() - MAX_EPISODES_SHOWN
             );
         }
     }
@@ -846,18 +857,67 @@ pub fn to_text(o: &Outcome) -> String {
     }
     if !a.changes.is_empty() {
         let _ = writeln!(s, "\nChanges:");
-        for c in &a.changes {
+        // The lines one start-up or shutdown writes at once read as one change.
+        let mut i = 0;
+        while i < a.changes.len() {
+            let c = &a.changes[i];
+            let same = a.changes[i + 1..]
+                .iter()
+                .take_while(|d| {
+                    d.source == c.source && d.kind == c.kind && d.time - c.time <= CHANGE_BURST
+                })
+                .count();
             let _ = writeln!(
                 s,
-                "  {} {:<8} {:<12} {}",
+                "  {} {:<8} {:<12} {}{}",
                 t(c.time),
                 kind_name(c.kind),
                 c.source,
-                c.description
+                c.description,
+                match same {
+                    0 => String::new(),
+                    1 => " (and 1 more line)".to_string(),
+                    n => format!(" (and {n} more lines)"),
+                }
             );
+            i += same + 1;
         }
     }
     s
+}
+
+/// Episodes shown by the text output.
+const MAX_EPISODES_SHOWN: usize = 15;
+
+/// Change lines of one source and kind this close together are one change.
+const CHANGE_BURST: i64 = 2_000_000;
+
+/// Groups divergences that are one episode seen in several signals (p95 and
+/// p99, the load balancer's and the application's latency): same
+/// direction, same transience, onsets and ends within `tolerance` µs. Each
+/// group keeps the strongest-first order, and groups are ordered by their
+/// strongest member.
+fn episodes(divergences: &[SignalDivergence], tolerance: i64) -> Vec<Vec<&SignalDivergence>> {
+    let mut groups: Vec<Vec<&SignalDivergence>> = Vec::new();
+    for d in divergences {
+        let close = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() <= tolerance,
+            (None, None) => true,
+            _ => false,
+        };
+        let found = groups.iter_mut().find(|g| {
+            let h = g[0];
+            h.direction == d.direction
+                && h.transient == d.transient
+                && (h.onset - d.onset).abs() <= tolerance
+                && close(h.end, d.end)
+        });
+        match found {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    groups
 }
 
 fn kind_name(k: ChangeKind) -> &'static str {

@@ -388,3 +388,50 @@ fn a_zone_less_source_partly_overlapping_the_others_but_an_hour_off_is_flagged()
     assert_eq!(a["warnings"], serde_json::json!([]));
     assert_eq!(offset_of(&a, "app")["offset_seconds"], 0.0);
 }
+
+#[test]
+fn the_text_report_shows_one_line_per_episode_and_per_change() {
+    let s = Scratch::new();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+    let text = s.onset(&["analyze", sample.to_str().unwrap()]).ok();
+    let json = s.onset(&["analyze", "--json"]).json();
+    let section = |title: &str| -> Vec<String> {
+        text.lines()
+            .skip_while(|l| !l.starts_with(title))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let episodes = section("Divergences");
+    let divergences = json["divergences"].as_array().unwrap();
+    assert!(
+        !episodes.is_empty() && episodes.len() < divergences.len(),
+        "{text}"
+    );
+    if !episodes.iter().any(|l| l.contains("more episodes")) {
+        // Every divergence is on some line.
+        for d in divergences {
+            let name = d["signal"].as_str().unwrap();
+            let onset = d["onset"].as_str().unwrap();
+            assert!(
+                episodes.iter().any(|l| l.contains(name)),
+                "{name} at {onset} missing:\n{text}"
+            );
+        }
+    }
+    let changes = section("Changes:");
+    let events = json["change_events"].as_array().unwrap();
+    assert!(changes.len() < events.len(), "{text}");
+    // Each change line stands for itself and the lines it says it groups.
+    let grouped: usize = changes
+        .iter()
+        .map(|l| {
+            let more = Regex::new(r"\(and (\d+) more lines?\)$").unwrap();
+            1 + more
+                .captures(l)
+                .map_or(0, |c| c[1].parse::<usize>().unwrap())
+        })
+        .sum();
+    assert_eq!(grouped, events.len(), "{text}");
+}

@@ -996,31 +996,52 @@ pub fn timeline(
             evidence: Some(format!("{}:{}", c.file, c.line)),
         });
     }
-    // Small departures that came back are noise on a timeline.
-    for d in a
+    // Small departures that came back are noise on a timeline; one episode
+    // seen in several signals of a source (p95 and p99…) is one item.
+    let shown: Vec<SignalDivergence> = a
         .divergences
         .iter()
         .filter(|d| !d.transient || d.score >= MIN_TRANSIENT_SCORE)
-    {
-        let is_errors = d.signal.ends_with(".errors");
-        items.push(TimelineItem {
-            time: t(d.onset),
-            ts: d.onset,
-            kind: if is_errors { "error-burst" } else { "onset" },
-            source: d.source.clone(),
-            description: format!(
-                "{} {} from {:.2} (peak {:.2}){}",
-                d.signal,
-                match d.direction {
-                    crate::analysis::divergence::Direction::Up => "rises",
-                    crate::analysis::divergence::Direction::Down => "falls",
-                },
-                d.baseline,
-                d.peak,
-                if d.transient { ", transient" } else { "" }
-            ),
-            evidence: first_at(&d.source, d.onset)?,
-        });
+        .cloned()
+        .collect();
+    for episode in episodes(&shown, 2 * a.grid.width) {
+        let mut by_source: Vec<(&str, Vec<&SignalDivergence>)> = Vec::new();
+        for d in episode {
+            match by_source.iter_mut().find(|(s, _)| *s == d.source) {
+                Some((_, ds)) => ds.push(d),
+                None => by_source.push((&d.source, vec![d])),
+            }
+        }
+        for (source, ds) in by_source {
+            // The strongest signal speaks for the episode.
+            let d = ds[0];
+            let mut names: Vec<&str> = ds.iter().map(|d| d.signal.as_str()).collect();
+            names.dedup();
+            let is_errors = names.iter().any(|n| n.ends_with(".errors"));
+            items.push(TimelineItem {
+                time: t(d.onset),
+                ts: d.onset,
+                kind: if is_errors { "error-burst" } else { "onset" },
+                source: source.to_string(),
+                description: format!(
+                    "{} {} from {:.2} (peak {:.2}){}{}",
+                    d.signal,
+                    match d.direction {
+                        crate::analysis::divergence::Direction::Up => "rises",
+                        crate::analysis::divergence::Direction::Down => "falls",
+                    },
+                    d.baseline,
+                    d.peak,
+                    if d.transient { ", transient" } else { "" },
+                    if names.len() > 1 {
+                        format!("; also {}", names[1..].join(", "))
+                    } else {
+                        String::new()
+                    }
+                ),
+                evidence: first_at(source, d.onset)?,
+            });
+        }
     }
     if let Some(i) = &a.impact {
         for (ts, kind, what) in [

@@ -166,6 +166,14 @@ fn timeline_and_trace_tell_the_fixture_incident() {
     let mut sorted = times.clone();
     sorted.sort();
     assert_eq!(times, sorted, "in time order");
+    // One item per episode and source, whatever the signals that show it.
+    let onsets: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|i| i["kind"] == "onset")
+        .map(|i| (i["source"].as_str().unwrap(), i["time"].as_str().unwrap()))
+        .collect();
+    let distinct: std::collections::HashSet<_> = onsets.iter().collect();
+    assert_eq!(distinct.len(), onsets.len(), "{items:#?}");
     let start = items.iter().find(|i| i["kind"] == "impact-start").unwrap();
     // The fixture's first bad response is request 81 at 09:02:00.
     assert_eq!(start["time"], "2026-03-14T09:02:00.000Z");

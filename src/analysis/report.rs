@@ -433,7 +433,16 @@ fn impact(
     let main = candidates
         .iter()
         .max_by(|a, b| a.score.total_cmp(&b.score))?;
-    let start = run_start(acc, sources, main);
+    // Users were hurt from the first of the episodes that lead into it
+    // without a return to the baseline (a plateau, then a jump).
+    let mut first: &SignalDivergence = main;
+    while let Some(earlier) = candidates
+        .iter()
+        .find(|d| d.signal == first.signal && d.end == Some(first.onset))
+    {
+        first = earlier;
+    }
+    let start = run_start(acc, sources, first);
     let end = main.end.unwrap_or(grid.time_of(grid.n));
     let (b0, b1) = (
         grid.bucket(start).unwrap_or(0),

@@ -212,6 +212,14 @@ impl SignalDivergence {
     fn metric_is_ratio(&self) -> bool {
         self.signal.ends_with("_ratio")
     }
+
+    /// The metric's name (the signal without its source).
+    fn metric(&self) -> &str {
+        self.signal
+            .strip_prefix(self.source.as_str())
+            .and_then(|m| m.strip_prefix('.'))
+            .unwrap_or(&self.signal)
+    }
 }
 
 /// The window when users were hurt.
@@ -539,7 +547,9 @@ fn add_window(
 /// The earliest significant lasting departure that precedes the impact.
 /// Onsets within a few buckets of each other are one wave: within it,
 /// specific signals (a gauge, a latency, an error rate) are preferred over
-/// generic activity counts, then the strongest.
+/// generic activity counts; among specific signals within a tie, the one
+/// where the change likely began (see [`origin_rank`]), then the earliest,
+/// then the strongest.
 fn first_divergence(
     grid: &Grid,
     all: &[SignalDivergence],
@@ -556,7 +566,10 @@ fn first_divergence(
         .collect();
     lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
     // The earliest specific signal (traffic, a gauge, a latency, an error
-    // rate) wins; onsets within a few buckets are a tie, won by the stronger.
+    // rate) wins; onsets within a few buckets are a tie, won by the likelier
+    // origin, then the earlier, then the stronger (strength in spreads does
+    // not compare across signals: a latency with a tight baseline scores
+    // far above the slow queries behind it).
     // Generic activity counts only serve when no specific signal moved
     // within a wave of them.
     let wave = (grid.width * 30).max(60_000_000);
@@ -570,7 +583,12 @@ fn first_divergence(
         Some(first) => specific
             .iter()
             .filter(|d| d.onset <= first.onset + tie)
-            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .max_by(|a, b| {
+                origin_rank(a)
+                    .cmp(&origin_rank(b))
+                    .then(b.onset.cmp(&a.onset))
+                    .then(a.score.total_cmp(&b.score))
+            })
             .copied()?,
         None => lasting.first()?,
     };
@@ -603,6 +621,26 @@ fn first_divergence(
         lead_seconds,
         change,
     })
+}
+
+/// Where, among signals that moved within the same few buckets, the change
+/// most likely began (higher: likelier). Requests enter at the edge and are
+/// served at the back: more demand shows first at the edge and explains
+/// the rest, while a change in how the work is done (slower queries, held
+/// connections, errors) shows first at the back and reaches the tiers in
+/// front of it within the same buckets. So request rates come first, read
+/// from the edge inwards; every other signal is read from the back outwards.
+fn origin_rank(d: &SignalDivergence) -> (bool, u8) {
+    let depth = match d.kind.as_str() {
+        "load-balancer" => 0,
+        "database" | "system" => 2,
+        _ => 1,
+    };
+    if d.metric() == "requests" {
+        (true, 2 - depth)
+    } else {
+        (false, depth)
+    }
 }
 
 fn has_version(s: &str) -> bool {
@@ -688,6 +726,65 @@ pub fn new_templates(
 mod tests {
     use super::*;
     use crate::analysis::signals::{Row, Severity};
+
+    /// A lasting upward divergence of `source.metric` from `at` seconds.
+    fn lasting(source: &str, kind: &str, metric: &str, at: i64, score: f64) -> SignalDivergence {
+        SignalDivergence {
+            signal: format!("{source}.{metric}"),
+            source: source.into(),
+            kind: kind.into(),
+            onset: at * 1_000_000,
+            end: None,
+            direction: Direction::Up,
+            score,
+            transient: false,
+            baseline: 0.0,
+            peak: 1.0,
+            peak_time: at * 1_000_000,
+            generic: false,
+            user_facing: false,
+        }
+    }
+
+    #[test]
+    fn in_a_tie_slowness_is_read_from_the_back_and_demand_from_the_edge() {
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 600,
+        };
+        let imp = Impact {
+            start: 300_000_000,
+            signal: "lb.bad_ratio".into(),
+            ..Impact::default()
+        };
+        let first = |all: &[SignalDivergence]| {
+            first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
+        };
+        // Queries turn slow: the app's latency (tight baseline, huge score)
+        // moves in the same bucket as the slow-query log, the connections
+        // the slow queries hold a bucket later.
+        let slow = [
+            lasting("app", "app", "latency_p99", 200, 344_000.0),
+            lasting("db-slow", "database", "slow_queries", 201, 700.0),
+            lasting("db", "database", "connections", 202, 6_700.0),
+            lasting("app", "app", "latency_p50", 202, 188_000.0),
+        ];
+        assert_eq!(first(&slow).as_deref(), Some("db-slow.slow_queries"));
+        // Demand surges: the edge's request rate, though not the strongest.
+        let surge = [
+            lasting("lb", "load-balancer", "requests", 200, 1_700.0),
+            lasting("app", "app", "requests", 200, 1_750.0),
+            lasting("db", "database", "connections", 201, 300.0),
+        ];
+        assert_eq!(first(&surge).as_deref(), Some("lb.requests"));
+        // Outside a tie, the earliest still wins.
+        let apart = [
+            lasting("app", "app", "latency_p99", 150, 344_000.0),
+            lasting("db-slow", "database", "slow_queries", 201, 700.0),
+        ];
+        assert_eq!(first(&apart).as_deref(), Some("app.latency_p99"));
+    }
 
     #[test]
     fn new_info_templates_are_kept_only_when_they_recur_or_come_near_the_onset() {

@@ -300,23 +300,12 @@ fn level_shift(
             .max(opts.k)
     };
     let last = present.len().saturating_sub(w - 1);
-    let mut before: Vec<f64> = Vec::with_capacity(present.len());
-    for first in 0..last {
-        if present[first].0 >= limit {
-            break;
-        }
-        let (level, after) = (
-            reference(&before, first),
-            median_of(&present[first..first + w]),
-        );
-        if first < 2 * w || after < opts.shift * level {
-            insert(&mut before, present[first].1);
-            continue;
-        }
+    // The jump first shows at `first`; its bucket is dated among the
+    // windows around it.
+    let split = |first: usize, level: f64, after: f64, mut more: Vec<f64>| {
         // The first windows that show the jump still mix both levels: take
         // those of the next few that contrast them most.
         let (mut i, mut level, mut after) = (first, level, after);
-        let mut more = before.clone();
         for j in first + 1..(first + w).min(last) {
             insert(&mut more, present[j - 1].1);
             let (l, a) = (reference(&more, j), median_of(&present[j..j + w]));
@@ -342,7 +331,23 @@ fn level_shift(
             }
         }
         let at = span.get(at).map_or(present[i].0, |p| p.0);
-        return (at < limit && at > onset).then_some(at);
+        (at < limit && at > onset).then_some(at)
+    };
+    let mut before: Vec<f64> = Vec::with_capacity(present.len());
+    for first in 0..last {
+        if present[first].0 >= limit {
+            break;
+        }
+        if first >= 2 * w {
+            let (level, after) = (
+                reference(&before, first),
+                median_of(&present[first..first + w]),
+            );
+            if after >= opts.shift * level {
+                return split(first, level, after, before);
+            }
+        }
+        insert(&mut before, present[first].1);
     }
     None
 }

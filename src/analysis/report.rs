@@ -747,6 +747,54 @@ mod tests {
     }
 
     #[test]
+    fn the_impact_starts_with_the_first_of_the_episodes_that_lead_into_it() {
+        // At the edge, two responses in ten fail in every fifth bucket from
+        // bucket 300 (gaps too long for the walk back over bad buckets),
+        // then most of them from bucket 420: two episodes, one impact.
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 600,
+        };
+        let mut acc = Accumulator::new(grid, 1);
+        for b in 0..600i64 {
+            for r in 0..10 {
+                let failed = match b {
+                    300..420 => b % 5 == 0 && r < 2,
+                    420.. => r < 8,
+                    _ => false,
+                };
+                let row = Row {
+                    ts: b * 1_000_000 + r * 10_000,
+                    status: Some(if failed { 502 } else { 200 }),
+                    duration: Some(0.01),
+                    ..Row::default()
+                };
+                acc.add(0, &row);
+            }
+        }
+        let sources = [SourceInfo {
+            name: "lb".into(),
+            kind: "load-balancer".into(),
+        }];
+        let a = analyse(&acc, &sources, 0..120, Vec::new());
+        let episodes: Vec<i64> = a
+            .divergences
+            .iter()
+            .filter(|d| d.signal == "lb.bad_ratio")
+            .map(|d| d.onset / 1_000_000)
+            .collect();
+        assert!(episodes.contains(&420), "{episodes:?}");
+        let imp = a.impact.expect("an impact");
+        assert!(
+            (300_000_000..=320_000_000).contains(&imp.start),
+            "{}",
+            imp.start
+        );
+        assert!(imp.failed_requests >= 180 * 8 + 2 * 20, "{imp:?}");
+    }
+
+    #[test]
     fn in_a_tie_slowness_is_read_from_the_back_and_demand_from_the_edge() {
         let grid = Grid {
             start: 0,

@@ -594,27 +594,30 @@ fn first_divergence(
     };
     let lead_seconds = (imp.start - chosen.onset) as f64 / 1e6;
     // The likely cause: the last change at or before the onset (allowing
-    // one bucket for clock resolution), preferring one that names a version.
-    let slack = grid.width;
-    let before: Vec<&ChangeEvent> = changes
+    // the same few buckets as a tie: a deploy often names its version only
+    // once the new process is up, after its migration ran and the old
+    // workers stopped), preferring a deploy that names a version not named
+    // before (a log file's banner repeats the running server's version).
+    let fresh = new_versions(changes);
+    let before: Vec<(&ChangeEvent, bool)> = changes
         .iter()
-        .filter(|c| c.time <= chosen.onset + slack)
+        .zip(fresh)
+        .filter(|(c, _)| c.time <= chosen.onset + tie)
         .collect();
-    let change = before.last().map(|last| {
+    let change = before.last().map(|&(last, _)| {
         let cluster_start = last.time - 30_000_000;
         before
             .iter()
-            .filter(|c| c.time >= cluster_start)
-            .max_by_key(|c| {
+            .filter(|(c, _)| c.time >= cluster_start)
+            .max_by_key(|&&(c, fresh)| {
                 (
+                    c.kind == ChangeKind::Deploy && fresh,
                     c.kind == ChangeKind::Deploy,
                     has_version(&c.description),
                     c.time,
                 )
             })
-            .copied()
-            .cloned()
-            .unwrap_or_else(|| (*last).clone())
+            .map_or_else(|| last.clone(), |(c, _)| (*c).clone())
     });
     Some(FirstDivergence {
         divergence: (*chosen).clone(),
@@ -643,9 +646,30 @@ fn origin_rank(d: &SignalDivergence) -> (bool, u8) {
     }
 }
 
-fn has_version(s: &str) -> bool {
+/// The version numbers a message names (`1.4.2`, `10.11.6`).
+fn versions(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .any(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
+        .filter(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
+}
+
+fn has_version(s: &str) -> bool {
+    versions(s).next().is_some()
+}
+
+/// For each change (in time order), whether it names a version that no
+/// change before it named.
+fn new_versions(changes: &[ChangeEvent]) -> Vec<bool> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    changes
+        .iter()
+        .map(|c| {
+            let mut new = false;
+            for v in versions(&c.description) {
+                new |= seen.insert(v);
+            }
+            new
+        })
+        .collect()
 }
 
 /// A message template first seen after the baseline.
@@ -746,6 +770,21 @@ mod tests {
         }
     }
 
+    /// A grid of 600 one-second buckets and an impact from bucket 300.
+    fn ten_minutes_hurt_from_minute_five() -> (Grid, Impact) {
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 600,
+        };
+        let imp = Impact {
+            start: 300_000_000,
+            signal: "lb.bad_ratio".into(),
+            ..Impact::default()
+        };
+        (grid, imp)
+    }
+
     #[test]
     fn the_impact_starts_with_the_first_of_the_episodes_that_lead_into_it() {
         // At the edge, two responses in ten fail in every fifth bucket from
@@ -795,17 +834,63 @@ mod tests {
     }
 
     #[test]
+    fn the_cause_is_the_deploy_of_a_new_version_not_a_banner_repeating_the_old_one() {
+        let (grid, imp) = ten_minutes_hurt_from_minute_five();
+        let change = |at: f64, source: &str, kind: ChangeKind, description: &str| ChangeEvent {
+            time: (at * 1e6) as i64,
+            source: source.into(),
+            kind,
+            description: description.into(),
+            file: format!("{source}.log"),
+            line: 1,
+        };
+        let changes = [
+            change(0.0, "db", ChangeKind::Restart, "Starting server 10.11.6"),
+            change(
+                1.0,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.2.0",
+            ),
+            // The deploy: its migration, the old workers stopping, a log
+            // file's banner (the server's version, again), and the new
+            // version's start a second after the first slow query.
+            change(
+                190.0,
+                "db",
+                ChangeKind::Schema,
+                "ALTER TABLE orders DROP INDEX i",
+            ),
+            change(
+                190.0,
+                "db-slow",
+                ChangeKind::Deploy,
+                "server, Version: 10.11.6 started with:",
+            ),
+            change(190.4, "app", ChangeKind::Restart, "shutting down"),
+            change(
+                191.1,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.3.0",
+            ),
+            // The fix, long after.
+            change(
+                250.0,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.3.1",
+            ),
+        ];
+        let slow = [lasting("db-slow", "database", "slow_queries", 190, 700.0)];
+        let first = first_divergence(&grid, &slow, &imp, &changes).expect("a first divergence");
+        let cause = first.change.expect("a cause");
+        assert_eq!(cause.description, "starting shop-api version=3.3.0");
+    }
+
+    #[test]
     fn in_a_tie_slowness_is_read_from_the_back_and_demand_from_the_edge() {
-        let grid = Grid {
-            start: 0,
-            width: 1_000_000,
-            n: 600,
-        };
-        let imp = Impact {
-            start: 300_000_000,
-            signal: "lb.bad_ratio".into(),
-            ..Impact::default()
-        };
+        let (grid, imp) = ten_minutes_hurt_from_minute_five();
         let first = |all: &[SignalDivergence]| {
             first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
         };

@@ -139,6 +139,7 @@ fn generated_incidents_across_stacks_causes_and_zones_are_explained() {
         "leak-fast",
         "leak-slow",
         "surge",
+        "slow-query",
         "quiet",
     ];
     let mut report = Vec::new();

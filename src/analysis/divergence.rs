@@ -25,6 +25,9 @@ pub struct DetectorOptions {
     /// A deviation smaller than this in the signal's own units never counts
     /// (one event, a 1 % ratio…): the floor of the spread.
     pub min_spread: f64,
+    /// A lasting jump to a level this many times the highest the departure
+    /// held before (its 90th percentile) begins a new episode.
+    pub shift: f64,
 }
 
 impl Default for DetectorOptions {
@@ -34,6 +37,7 @@ impl Default for DetectorOptions {
             h: 12.0,
             settle: 10,
             min_spread: 1.0,
+            shift: 4.0,
         }
     }
 }
@@ -55,7 +59,8 @@ pub struct Divergence {
     pub onset: usize,
     /// Bucket where the alarm fired (the departure was certain).
     pub alarm: usize,
-    /// First bucket back in the band, or `None` if it never came back.
+    /// First bucket back in the band (or of the next, much higher episode),
+    /// or `None` if it never came back.
     pub end: Option<usize>,
     /// Bucket of the largest deviation.
     pub peak: usize,
@@ -163,22 +168,68 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
     // level before the alarm (not where it crossed the band): the start of
     // the climb. The CUSUM restart bounds the search.
     // (The first *present* bucket after it: a missing bucket is no onset.)
-    let onset = (from..=alarm)
+    let mut onset = (from..=alarm)
         .rev()
         .find(|&t| z[t].is_finite() && sign * z[t] <= 0.0)
         .map_or(last_zero.min(alarm), |t| {
             (t + 1..=alarm).find(|&u| z[u].is_finite()).unwrap_or(alarm)
         });
-    // Follow the excursion: its peak, its largest sum, and its end — the
-    // first bucket of a window of `settle` present buckets whose mean is
-    // back within the band.
+    let mut excursion = follow(z, sign, onset, alarm, s, z.len(), opts);
+    // One level, one episode: a sharp, lasting jump to a much higher level
+    // is a new departure, not the continuation of the one before it.
+    let limit = excursion.end.unwrap_or(z.len());
+    while let Some(jump) = level_shift(z, sign, onset, limit, opts) {
+        if jump <= alarm {
+            // What came before the jump never alarmed by itself: a creep
+            // above the baseline level, not a departure. This one begins at
+            // the jump.
+            onset = jump;
+            excursion = follow(z, sign, onset, alarm, s, z.len(), opts);
+        } else {
+            // What came before alarmed by itself: an episode of its own,
+            // which the jump ends; the next scan dates the new one there.
+            excursion = follow(z, sign, onset, alarm, s, jump, opts);
+            excursion.end = Some(jump);
+            break;
+        }
+    }
+    Some(Divergence {
+        onset,
+        alarm,
+        end: excursion.end,
+        peak: excursion.peak,
+        direction: Direction::Up,
+        score: excursion.score,
+    })
+}
+
+/// Peak, strength and end of an excursion.
+struct Excursion {
+    peak: usize,
+    score: f64,
+    end: Option<usize>,
+}
+
+/// Follows an excursion from its onset, looking no further than `stop`:
+/// its peak, its largest sum (`s` is the sum at the alarm), and its end —
+/// the first bucket of a window of `settle` present buckets whose mean is
+/// back within the band.
+fn follow(
+    z: &[f64],
+    sign: f64,
+    onset: usize,
+    alarm: usize,
+    mut s: f64,
+    stop: usize,
+    opts: &DetectorOptions,
+) -> Excursion {
     let mut peak = alarm;
     let mut best = f64::NEG_INFINITY;
     let mut score = s;
     let mut window: std::collections::VecDeque<(usize, f64)> = Default::default();
     let mut sum = 0.0;
     let mut end = None;
-    for (t, &zt) in z.iter().enumerate().skip(onset) {
+    for (t, &zt) in z.iter().enumerate().take(stop).skip(onset) {
         if !zt.is_finite() {
             continue;
         }
@@ -203,14 +254,102 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
             }
         }
     }
-    Some(Divergence {
-        onset,
-        alarm,
-        end,
-        peak,
-        direction: Direction::Up,
-        score,
-    })
+    Excursion { peak, score, end }
+}
+
+/// The first sharp, lasting jump of level in the excursion that begins at
+/// `onset`, at a bucket before `limit`: the median of the `settle` present
+/// buckets from there is at least `shift` times the level the excursion
+/// held before it — the top of that stretch (its 90th percentile: a few
+/// outliers do not count), or its last `settle` buckets if higher, and at
+/// least the slack. The stretch must span at least two windows. A ramp,
+/// however steep, never jumps that far above its own past, and a signal
+/// that only flickers (a p99 over a few requests) jumps to no level it had
+/// not touched already; a plateau followed by a step does. Dated at the
+/// split of the two windows around it that best separates the values below
+/// and above the (geometric) midpoint of the two levels.
+fn level_shift(
+    z: &[f64],
+    sign: f64,
+    onset: usize,
+    limit: usize,
+    opts: &DetectorOptions,
+) -> Option<usize> {
+    let w = opts.settle.max(1);
+    let present: Vec<(usize, f64)> = z
+        .iter()
+        .enumerate()
+        .skip(onset)
+        .filter(|(_, v)| v.is_finite())
+        .map(|(t, v)| (t, sign * v))
+        .collect();
+    let median_of = |part: &[(usize, f64)]| {
+        let mut v: Vec<f64> = part.iter().map(|p| p.1).collect();
+        median(&mut v).unwrap_or(0.0)
+    };
+    let insert = |sorted: &mut Vec<f64>, v: f64| {
+        let at = sorted.partition_point(|&x| x < v);
+        sorted.insert(at, v);
+    };
+    // `before` holds the values of `present[..i]`, sorted.
+    let reference = |before: &[f64], i: usize| {
+        let top = before.get((before.len().saturating_sub(1)) * 9 / 10);
+        top.copied()
+            .unwrap_or(0.0)
+            .max(median_of(&present[i.saturating_sub(w)..i]))
+            .max(opts.k)
+    };
+    let last = present.len().saturating_sub(w - 1);
+    // The jump first shows at `first`; its bucket is dated among the
+    // windows around it.
+    let split = |first: usize, level: f64, after: f64, mut more: Vec<f64>| {
+        // The first windows that show the jump still mix both levels: take
+        // those of the next few that contrast them most.
+        let (mut i, mut level, mut after) = (first, level, after);
+        for j in first + 1..(first + w).min(last) {
+            insert(&mut more, present[j - 1].1);
+            let (l, a) = (reference(&more, j), median_of(&present[j..j + w]));
+            if a >= opts.shift * l && a - l > after - level {
+                (i, level, after) = (j, l, a);
+            }
+        }
+        // The split with the fewest values on the wrong side of the
+        // midpoint (geometric: a jump is a ratio); the earliest such.
+        let mid = (level * after).sqrt();
+        let span = &present[i - w..i + w];
+        let mut wrong = span.iter().filter(|p| p.1 < mid).count();
+        let (mut best, mut at) = (wrong, 0);
+        for (j, p) in span.iter().enumerate() {
+            if p.1 < mid {
+                wrong -= 1;
+            } else {
+                wrong += 1;
+            }
+            if wrong < best {
+                best = wrong;
+                at = j + 1;
+            }
+        }
+        let at = span.get(at).map_or(present[i].0, |p| p.0);
+        (at < limit && at > onset).then_some(at)
+    };
+    let mut before: Vec<f64> = Vec::with_capacity(present.len());
+    for first in 0..last {
+        if present[first].0 >= limit {
+            break;
+        }
+        if first >= 2 * w {
+            let (level, after) = (
+                reference(&before, first),
+                median_of(&present[first..first + w]),
+            );
+            if after >= opts.shift * level {
+                return split(first, level, after, before);
+            }
+        }
+        insert(&mut before, present[first].1);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -270,6 +409,100 @@ mod tests {
             d[0].alarm
         );
         assert!(d[0].alarm > d[0].onset);
+    }
+
+    #[test]
+    fn a_moderate_plateau_followed_by_a_big_step_is_two_episodes_the_step_dated_at_the_step() {
+        // A plateau a few spreads up from bucket 250 (enough to alarm by
+        // itself), then a step ten times higher from bucket 400.
+        let mut s: Vec<f64> = noise(700, 5).iter().map(|n| 20.0 + 2.0 * n).collect();
+        for v in &mut s[250..400] {
+            *v += 8.0;
+        }
+        for v in &mut s[400..] {
+            *v += 100.0;
+        }
+        let d = detect(&s, 0..200, &opts());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!((249..=251).contains(&d[0].onset), "{d:?}");
+        assert!(
+            d[0].end.is_some_and(|e| (399..=401).contains(&e)),
+            "the plateau ends where the step begins: {d:?}"
+        );
+        assert!((399..=401).contains(&d[1].onset), "{d:?}");
+        assert_eq!(d[1].end, None, "{d:?}");
+        assert!(d[1].score > d[0].score, "{d:?}");
+    }
+
+    #[test]
+    fn a_creep_too_weak_to_alarm_does_not_date_the_step_after_it() {
+        // A minute just above the baseline median (never below it, never
+        // enough to alarm), then a step: the departure is the step.
+        let mut s: Vec<f64> = noise(600, 6).iter().map(|n| 20.0 + 2.0 * n).collect();
+        for v in &mut s[300..360] {
+            *v = 21.0;
+        }
+        for v in &mut s[360..] {
+            *v += 30.0;
+        }
+        let d = detect(&s, 0..200, &opts());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!((359..=361).contains(&d[0].onset), "{d:?}");
+    }
+
+    #[test]
+    fn a_steep_or_accelerating_climb_stays_one_episode_dated_at_its_start() {
+        // A gauge flat at 10 that climbs from bucket 240: linearly and fast,
+        // then quadratically (a leak that speeds up), up to a ceiling.
+        let climbs: [fn(f64) -> f64; 2] = [|x| 3.0 * x, |x| x * x / 20.0];
+        for climb in climbs {
+            let s: Vec<f64> = (0..700)
+                .map(|t| {
+                    10.0 + if t >= 240 {
+                        climb((t - 240) as f64).min(400.0)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let d = detect(&s, 0..200, &opts());
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert!((240..=242).contains(&d[0].onset), "{d:?}");
+            assert_eq!(d[0].end, None, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_flickering_latency_is_not_cut_into_episodes_until_it_really_jumps() {
+        // A p99 over a few requests a bucket: 2 ms, or 100–200 ms when a
+        // heavy request lands in the bucket (a third of them). The tight
+        // baseline makes the flicker alarm now and then; it must not split
+        // into episodes. Then every request takes over a second.
+        let mut s: Vec<f64> = noise(700, 8)
+            .iter()
+            .map(|n| if *n > 0.35 { 0.1 + 0.15 * n } else { 0.002 })
+            .collect();
+        let o = DetectorOptions {
+            min_spread: 0.01,
+            ..opts()
+        };
+        let flicker = detect(&s, 0..200, &o);
+        let splits = |d: &[Divergence]| {
+            d.windows(2)
+                .filter(|w| w[0].end == Some(w[1].onset))
+                .map(|w| w[1].onset)
+                .collect::<Vec<_>>()
+        };
+        assert!(!flicker.is_empty(), "the flicker alarms now and then");
+        assert!(splits(&flicker).is_empty(), "{flicker:?}");
+        for v in &mut s[500..] {
+            *v += 1.2;
+        }
+        let d = detect(&s, 0..200, &o);
+        let last = d.last().expect("the jump is found");
+        assert!((499..=501).contains(&last.onset), "{d:?}");
+        assert_eq!(last.end, None, "{d:?}");
+        assert!(splits(&d).iter().all(|&t| t == last.onset), "{d:?}");
     }
 
     #[test]

@@ -212,6 +212,14 @@ impl SignalDivergence {
     fn metric_is_ratio(&self) -> bool {
         self.signal.ends_with("_ratio")
     }
+
+    /// The metric's name (the signal without its source).
+    fn metric(&self) -> &str {
+        self.signal
+            .strip_prefix(self.source.as_str())
+            .and_then(|m| m.strip_prefix('.'))
+            .unwrap_or(&self.signal)
+    }
 }
 
 /// The window when users were hurt.
@@ -433,7 +441,16 @@ fn impact(
     let main = candidates
         .iter()
         .max_by(|a, b| a.score.total_cmp(&b.score))?;
-    let start = run_start(acc, sources, main);
+    // Users were hurt from the first of the episodes that lead into it
+    // without a return to the baseline (a plateau, then a jump).
+    let mut first: &SignalDivergence = main;
+    while let Some(earlier) = candidates
+        .iter()
+        .find(|d| d.signal == first.signal && d.end == Some(first.onset))
+    {
+        first = earlier;
+    }
+    let start = run_start(acc, sources, first);
     let end = main.end.unwrap_or(grid.time_of(grid.n));
     let (b0, b1) = (
         grid.bucket(start).unwrap_or(0),
@@ -530,7 +547,9 @@ fn add_window(
 /// The earliest significant lasting departure that precedes the impact.
 /// Onsets within a few buckets of each other are one wave: within it,
 /// specific signals (a gauge, a latency, an error rate) are preferred over
-/// generic activity counts, then the strongest.
+/// generic activity counts; among specific signals within a tie, the one
+/// where the change likely began (see [`origin_rank`]), then the earliest,
+/// then the strongest.
 fn first_divergence(
     grid: &Grid,
     all: &[SignalDivergence],
@@ -547,7 +566,10 @@ fn first_divergence(
         .collect();
     lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
     // The earliest specific signal (traffic, a gauge, a latency, an error
-    // rate) wins; onsets within a few buckets are a tie, won by the stronger.
+    // rate) wins; onsets within a few buckets are a tie, won by the likelier
+    // origin, then the earlier, then the stronger (strength in spreads does
+    // not compare across signals: a latency with a tight baseline scores
+    // far above the slow queries behind it).
     // Generic activity counts only serve when no specific signal moved
     // within a wave of them.
     let wave = (grid.width * 30).max(60_000_000);
@@ -561,33 +583,41 @@ fn first_divergence(
         Some(first) => specific
             .iter()
             .filter(|d| d.onset <= first.onset + tie)
-            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .max_by(|a, b| {
+                origin_rank(a)
+                    .cmp(&origin_rank(b))
+                    .then(b.onset.cmp(&a.onset))
+                    .then(a.score.total_cmp(&b.score))
+            })
             .copied()?,
         None => lasting.first()?,
     };
     let lead_seconds = (imp.start - chosen.onset) as f64 / 1e6;
     // The likely cause: the last change at or before the onset (allowing
-    // one bucket for clock resolution), preferring one that names a version.
-    let slack = grid.width;
-    let before: Vec<&ChangeEvent> = changes
+    // the same few buckets as a tie: a deploy often names its version only
+    // once the new process is up, after its migration ran and the old
+    // workers stopped), preferring a deploy that names a version not named
+    // before (a log file's banner repeats the running server's version).
+    let fresh = new_versions(changes);
+    let before: Vec<(&ChangeEvent, bool)> = changes
         .iter()
-        .filter(|c| c.time <= chosen.onset + slack)
+        .zip(fresh)
+        .filter(|(c, _)| c.time <= chosen.onset + tie)
         .collect();
-    let change = before.last().map(|last| {
+    let change = before.last().map(|&(last, _)| {
         let cluster_start = last.time - 30_000_000;
         before
             .iter()
-            .filter(|c| c.time >= cluster_start)
-            .max_by_key(|c| {
+            .filter(|(c, _)| c.time >= cluster_start)
+            .max_by_key(|&&(c, fresh)| {
                 (
+                    c.kind == ChangeKind::Deploy && fresh,
                     c.kind == ChangeKind::Deploy,
                     has_version(&c.description),
                     c.time,
                 )
             })
-            .copied()
-            .cloned()
-            .unwrap_or_else(|| (*last).clone())
+            .map_or_else(|| last.clone(), |(c, _)| (*c).clone())
     });
     Some(FirstDivergence {
         divergence: (*chosen).clone(),
@@ -596,9 +626,50 @@ fn first_divergence(
     })
 }
 
-fn has_version(s: &str) -> bool {
+/// Where, among signals that moved within the same few buckets, the change
+/// most likely began (higher: likelier). Requests enter at the edge and are
+/// served at the back: more demand shows first at the edge and explains
+/// the rest, while a change in how the work is done (slower queries, held
+/// connections, errors) shows first at the back and reaches the tiers in
+/// front of it within the same buckets. So request rates come first, read
+/// from the edge inwards; every other signal is read from the back outwards.
+fn origin_rank(d: &SignalDivergence) -> (bool, u8) {
+    let depth = match d.kind.as_str() {
+        "load-balancer" => 0,
+        "database" | "system" => 2,
+        _ => 1,
+    };
+    if d.metric() == "requests" {
+        (true, 2 - depth)
+    } else {
+        (false, depth)
+    }
+}
+
+/// The version numbers a message names (`1.4.2`, `10.11.6`).
+fn versions(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .any(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
+        .filter(|t| t.matches('.').count() >= 1 && t.split('.').all(|p| !p.is_empty()))
+}
+
+fn has_version(s: &str) -> bool {
+    versions(s).next().is_some()
+}
+
+/// For each change (in time order), whether it names a version that no
+/// change before it named.
+fn new_versions(changes: &[ChangeEvent]) -> Vec<bool> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    changes
+        .iter()
+        .map(|c| {
+            let mut new = false;
+            for v in versions(&c.description) {
+                new |= seen.insert(v);
+            }
+            new
+        })
+        .collect()
 }
 
 /// A message template first seen after the baseline.
@@ -679,6 +750,174 @@ pub fn new_templates(
 mod tests {
     use super::*;
     use crate::analysis::signals::{Row, Severity};
+
+    /// A lasting upward divergence of `source.metric` from `at` seconds.
+    fn lasting(source: &str, kind: &str, metric: &str, at: i64, score: f64) -> SignalDivergence {
+        SignalDivergence {
+            signal: format!("{source}.{metric}"),
+            source: source.into(),
+            kind: kind.into(),
+            onset: at * 1_000_000,
+            end: None,
+            direction: Direction::Up,
+            score,
+            transient: false,
+            baseline: 0.0,
+            peak: 1.0,
+            peak_time: at * 1_000_000,
+            generic: false,
+            user_facing: false,
+        }
+    }
+
+    /// A grid of 600 one-second buckets and an impact from bucket 300.
+    fn ten_minutes_hurt_from_minute_five() -> (Grid, Impact) {
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 600,
+        };
+        let imp = Impact {
+            start: 300_000_000,
+            signal: "lb.bad_ratio".into(),
+            ..Impact::default()
+        };
+        (grid, imp)
+    }
+
+    #[test]
+    fn the_impact_starts_with_the_first_of_the_episodes_that_lead_into_it() {
+        // At the edge, two responses in ten fail in every fifth bucket from
+        // bucket 300 (gaps too long for the walk back over bad buckets),
+        // then most of them from bucket 420: two episodes, one impact.
+        let grid = Grid {
+            start: 0,
+            width: 1_000_000,
+            n: 600,
+        };
+        let mut acc = Accumulator::new(grid, 1);
+        for b in 0..600i64 {
+            for r in 0..10 {
+                let failed = match b {
+                    300..420 => b % 5 == 0 && r < 2,
+                    420.. => r < 8,
+                    _ => false,
+                };
+                let row = Row {
+                    ts: b * 1_000_000 + r * 10_000,
+                    status: Some(if failed { 502 } else { 200 }),
+                    duration: Some(0.01),
+                    ..Row::default()
+                };
+                acc.add(0, &row);
+            }
+        }
+        let sources = [SourceInfo {
+            name: "lb".into(),
+            kind: "load-balancer".into(),
+        }];
+        let a = analyse(&acc, &sources, 0..120, Vec::new());
+        let episodes: Vec<i64> = a
+            .divergences
+            .iter()
+            .filter(|d| d.signal == "lb.bad_ratio")
+            .map(|d| d.onset / 1_000_000)
+            .collect();
+        assert!(episodes.contains(&420), "{episodes:?}");
+        let imp = a.impact.expect("an impact");
+        assert!(
+            (300_000_000..=320_000_000).contains(&imp.start),
+            "{}",
+            imp.start
+        );
+        assert!(imp.failed_requests >= 180 * 8 + 2 * 20, "{imp:?}");
+    }
+
+    #[test]
+    fn the_cause_is_the_deploy_of_a_new_version_not_a_banner_repeating_the_old_one() {
+        let (grid, imp) = ten_minutes_hurt_from_minute_five();
+        let change = |at: f64, source: &str, kind: ChangeKind, description: &str| ChangeEvent {
+            time: (at * 1e6) as i64,
+            source: source.into(),
+            kind,
+            description: description.into(),
+            file: format!("{source}.log"),
+            line: 1,
+        };
+        let changes = [
+            change(0.0, "db", ChangeKind::Restart, "Starting server 10.11.6"),
+            change(
+                1.0,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.2.0",
+            ),
+            // The deploy: its migration, the old workers stopping, a log
+            // file's banner (the server's version, again), and the new
+            // version's start a second after the first slow query.
+            change(
+                190.0,
+                "db",
+                ChangeKind::Schema,
+                "ALTER TABLE orders DROP INDEX i",
+            ),
+            change(
+                190.0,
+                "db-slow",
+                ChangeKind::Deploy,
+                "server, Version: 10.11.6 started with:",
+            ),
+            change(190.4, "app", ChangeKind::Restart, "shutting down"),
+            change(
+                191.1,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.3.0",
+            ),
+            // The fix, long after.
+            change(
+                250.0,
+                "app",
+                ChangeKind::Deploy,
+                "starting shop-api version=3.3.1",
+            ),
+        ];
+        let slow = [lasting("db-slow", "database", "slow_queries", 190, 700.0)];
+        let first = first_divergence(&grid, &slow, &imp, &changes).expect("a first divergence");
+        let cause = first.change.expect("a cause");
+        assert_eq!(cause.description, "starting shop-api version=3.3.0");
+    }
+
+    #[test]
+    fn in_a_tie_slowness_is_read_from_the_back_and_demand_from_the_edge() {
+        let (grid, imp) = ten_minutes_hurt_from_minute_five();
+        let first = |all: &[SignalDivergence]| {
+            first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
+        };
+        // Queries turn slow: the app's latency (tight baseline, huge score)
+        // moves in the same bucket as the slow-query log, the connections
+        // the slow queries hold a bucket later.
+        let slow = [
+            lasting("app", "app", "latency_p99", 200, 344_000.0),
+            lasting("db-slow", "database", "slow_queries", 201, 700.0),
+            lasting("db", "database", "connections", 202, 6_700.0),
+            lasting("app", "app", "latency_p50", 202, 188_000.0),
+        ];
+        assert_eq!(first(&slow).as_deref(), Some("db-slow.slow_queries"));
+        // Demand surges: the edge's request rate, though not the strongest.
+        let surge = [
+            lasting("lb", "load-balancer", "requests", 200, 1_700.0),
+            lasting("app", "app", "requests", 200, 1_750.0),
+            lasting("db", "database", "connections", 201, 300.0),
+        ];
+        assert_eq!(first(&surge).as_deref(), Some("lb.requests"));
+        // Outside a tie, the earliest still wins.
+        let apart = [
+            lasting("app", "app", "latency_p99", 150, 344_000.0),
+            lasting("db-slow", "database", "slow_queries", 201, 700.0),
+        ];
+        assert_eq!(first(&apart).as_deref(), Some("app.latency_p99"));
+    }
 
     #[test]
     fn new_info_templates_are_kept_only_when_they_recur_or_come_near_the_onset() {

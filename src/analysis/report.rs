@@ -206,6 +206,10 @@ pub struct SignalDivergence {
     generic: bool,
     #[serde(skip)]
     user_facing: bool,
+    /// How far the peak got from the baseline level, in the baseline
+    /// band's spreads on that side.
+    #[serde(skip)]
+    height: f64,
 }
 
 impl SignalDivergence {
@@ -364,12 +368,7 @@ pub fn analyse(
         };
         let b = super::divergence::baseline(&s.values, baseline.clone(), s.min_spread);
         for d in detect(&s.values, baseline.clone(), &opts) {
-            all.push(to_signal_divergence(
-                &grid,
-                s,
-                &d,
-                b.map_or(0.0, |b| b.level),
-            ));
+            all.push(to_signal_divergence(&grid, s, &d, b));
         }
     }
     let impact = impact(acc, sources, &sigs, &all);
@@ -394,7 +393,18 @@ pub fn analyse(
     }
 }
 
-fn to_signal_divergence(grid: &Grid, s: &Signal, d: &Divergence, level: f64) -> SignalDivergence {
+fn to_signal_divergence(
+    grid: &Grid,
+    s: &Signal,
+    d: &Divergence,
+    b: Option<super::divergence::Baseline>,
+) -> SignalDivergence {
+    let level = b.map_or(0.0, |b| b.level);
+    let peak = s.values.get(d.peak).copied().unwrap_or(f64::NAN);
+    let spread = b.map_or(1.0, |b| match d.direction {
+        Direction::Up => b.up,
+        Direction::Down => b.down,
+    });
     SignalDivergence {
         signal: s.name.clone(),
         source: s.source.clone(),
@@ -405,10 +415,11 @@ fn to_signal_divergence(grid: &Grid, s: &Signal, d: &Divergence, level: f64) -> 
         score: (d.score * 10.0).round() / 10.0,
         transient: false,
         baseline: level,
-        peak: s.values.get(d.peak).copied().unwrap_or(f64::NAN),
+        peak,
         peak_time: grid.time_of(d.peak),
         generic: s.generic,
         user_facing: s.user_facing,
+        height: ((peak - level).abs() / spread).max(0.0),
     }
 }
 
@@ -550,6 +561,9 @@ fn add_window(
 /// generic activity counts; among specific signals within a tie, the one
 /// where the change likely began (see [`origin_rank`]), then the earliest,
 /// then the strongest.
+/// Spreads from its baseline a first divergence must reach.
+const MIN_CAUSE_HEIGHT: f64 = 3.0;
+
 fn first_divergence(
     grid: &Grid,
     all: &[SignalDivergence],
@@ -563,6 +577,10 @@ fn first_divergence(
         .filter(|d| !d.transient && d.onset < imp.start && d.signal != imp.signal)
         .filter(|d| d.end.is_none_or(|e| e >= imp.start))
         .filter(|d| !d.user_facing)
+        // A departure that never gets three spreads from its baseline (a
+        // pool that opens two more connections and keeps them) is a wobble,
+        // however long it lasts, not what set the incident off.
+        .filter(|d| d.height.is_nan() || d.height >= MIN_CAUSE_HEIGHT)
         .collect();
     lasting.sort_by(|a, b| a.onset.cmp(&b.onset).then(b.score.total_cmp(&a.score)));
     // The earliest specific signal (traffic, a gauge, a latency, an error
@@ -767,6 +785,7 @@ mod tests {
             peak_time: at * 1_000_000,
             generic: false,
             user_facing: false,
+            height: f64::NAN,
         }
     }
 
@@ -917,6 +936,27 @@ mod tests {
             lasting("db-slow", "database", "slow_queries", 201, 700.0),
         ];
         assert_eq!(first(&apart).as_deref(), Some("app.latency_p99"));
+    }
+
+    #[test]
+    fn a_lasting_wobble_of_a_few_spreads_is_not_the_first_divergence() {
+        let (grid, imp) = ten_minutes_hurt_from_minute_five();
+        let first = |all: &[SignalDivergence]| {
+            first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
+        };
+        // A pool opens two more connections early and keeps them (two
+        // spreads), minutes before the demand that hurt users.
+        let mut wobble = lasting("db", "database", "connections", 100, 110.0);
+        wobble.height = 2.0;
+        let mut surge = lasting("lb", "load-balancer", "requests", 250, 2_000.0);
+        surge.height = 40.0;
+        assert_eq!(
+            first(&[wobble.clone(), surge.clone()]).as_deref(),
+            Some("lb.requests")
+        );
+        // A leak climbs far from its baseline: it is the first divergence.
+        wobble.height = 30.0;
+        assert_eq!(first(&[wobble, surge]).as_deref(), Some("db.connections"));
     }
 
     #[test]

@@ -93,15 +93,10 @@ fn clock_input(
         let Some(source_col) = ff.str("source")? else {
             continue;
         };
-        let mut source_of = Vec::with_capacity(source_col.num_terms());
-        let mut stream = source_col.dictionary().stream()?;
-        while stream.advance() {
-            source_of.push(
-                sources
-                    .get(&*String::from_utf8_lossy(stream.key()))
-                    .copied(),
-            );
-        }
+        let source_of: Vec<Option<usize>> = crate::index::scan::dictionary(&source_col)?
+            .iter()
+            .map(|n| sources.get(n).copied())
+            .collect();
         let id_col = ff.str("request_id")?;
         let id_of = match &id_col {
             Some(c) => IdSample::read(c.dictionary(), &ranges)?,
@@ -897,7 +892,10 @@ const CHANGE_BURST: i64 = 2_000_000;
 /// direction, same transience, onsets and ends within `tolerance` µs. Each
 /// group keeps the strongest-first order, and groups are ordered by their
 /// strongest member.
-fn episodes(divergences: &[SignalDivergence], tolerance: i64) -> Vec<Vec<&SignalDivergence>> {
+fn episodes<'a>(
+    divergences: impl IntoIterator<Item = &'a SignalDivergence>,
+    tolerance: i64,
+) -> Vec<Vec<&'a SignalDivergence>> {
     let mut groups: Vec<Vec<&SignalDivergence>> = Vec::new();
     for d in divergences {
         let close = |a: Option<i64>, b: Option<i64>| match (a, b) {
@@ -998,13 +996,11 @@ pub fn timeline(
     }
     // Small departures that came back are noise on a timeline; one episode
     // seen in several signals of a source (p95 and p99…) is one item.
-    let shown: Vec<SignalDivergence> = a
+    let shown = a
         .divergences
         .iter()
-        .filter(|d| !d.transient || d.score >= MIN_TRANSIENT_SCORE)
-        .cloned()
-        .collect();
-    for episode in episodes(&shown, 2 * a.grid.width) {
+        .filter(|d| !d.transient || d.score >= MIN_TRANSIENT_SCORE);
+    for episode in episodes(shown, 2 * a.grid.width) {
         let mut by_source: Vec<(&str, Vec<&SignalDivergence>)> = Vec::new();
         for d in episode {
             match by_source.iter_mut().find(|(s, _)| *s == d.source) {

@@ -41,16 +41,23 @@ enum Command {
     Formats(FormatsArgs),
 }
 
+/// `--from` / `--to`, shared by the commands that read a stretch of time.
 #[derive(Debug, Args)]
-struct TimelineArgs {
-    #[command(flatten)]
-    index: IndexArg,
+struct TimeRange {
     /// Earliest time (RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC).
     #[arg(long, value_parser = parse_time, value_name = "T")]
     from: Option<i64>,
     /// Latest time, exclusive.
     #[arg(long, value_parser = parse_time, value_name = "T")]
     to: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    #[command(flatten)]
+    range: TimeRange,
     /// Print one JSON object per line.
     #[arg(long)]
     json: bool,
@@ -141,12 +148,8 @@ struct SourcesArgs {
 struct SearchArgs {
     #[command(flatten)]
     index: IndexArg,
-    /// Earliest time (RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC).
-    #[arg(long, value_parser = parse_time, value_name = "T")]
-    from: Option<i64>,
-    /// Latest time, exclusive.
-    #[arg(long, value_parser = parse_time, value_name = "T")]
-    to: Option<i64>,
+    #[command(flatten)]
+    range: TimeRange,
     /// Only this source. Repeatable.
     #[arg(long = "source", value_name = "S")]
     source: Vec<String>,
@@ -465,8 +468,8 @@ fn cmd_search(a: SearchArgs) -> Result<ExitCode> {
     let store = Store::open(&a.index.index)?;
     let req = SearchRequest {
         query: a.query,
-        from: a.from,
-        to: a.to,
+        from: a.range.from,
+        to: a.range.to,
         sources: a.source,
         limit: a.limit,
     };
@@ -563,7 +566,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
 fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
     let store = Store::open(&a.index.index)?;
     let outcome = crate::analyze::run(&store, None, a.align)?;
-    let items = crate::analyze::timeline(&store, &outcome, a.from, a.to)?;
+    let items = crate::analyze::timeline(&store, &outcome, a.range.from, a.range.to)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for i in &items {
         if a.json {

@@ -15,7 +15,7 @@ use crate::analysis::signals::{Accumulator, Row, Severity};
 const BLOCK: usize = 2048;
 
 /// The strings of a dictionary-encoded column, by ordinal.
-fn dictionary(col: &StrColumn) -> Result<Vec<String>> {
+pub fn dictionary(col: &StrColumn) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(col.num_terms());
     let mut stream = col.dictionary().stream()?;
     while stream.advance() {

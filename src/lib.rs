@@ -11,4 +11,5 @@ pub mod analyze;
 pub mod cli;
 pub mod index;
 pub mod ingest;
+pub mod text;
 pub mod timearg;

@@ -5,4 +5,5 @@ mod util;
 
 mod analyze;
 mod ingest;
+mod regression;
 mod user_formats;

@@ -1,11 +1,11 @@
-//! `onset analyze`: the glue between the index and the pure analysis —
-//! scan the fast columns into an accumulator, look up the change events and
-//! the evidence records, run the analysis, and shape the JSON output.
+//! The glue between the index and the pure analysis: scan the fast columns
+//! into an accumulator, look up the change events and the evidence
+//! records, run the analysis, and assemble the [`Incident`] that every
+//! view renders (`render/` for `analyze` and `timeline`, `tui/`, `export/`).
 
 use std::collections::HashMap;
 
 use anyhow::{bail, Result};
-use serde_json::{json, Value};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -13,48 +13,49 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
 use crate::analysis::report::{
-    analyse, change_patterns, default_baseline, new_templates, routine_pattern, Analysis,
-    ChangeEvent, ChangeKind, NewTemplate, SignalDivergence, SourceInfo,
+    analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals,
+    ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
-use crate::index::document::{micros_to_rfc3339, StoredEvent};
+use crate::incident::{
+    self, to_options, Incident, ItemKind, Key, Record, Refers, Series, SourceSummary, TimelineItem,
+    Warning,
+};
+use crate::index::document::StoredEvent;
 use crate::index::scan::scan;
 use crate::index::Store;
 
 /// A template seen this often is routine, not a change.
 const MAX_CHANGE_OCCURRENCES: u64 = 500;
 
-/// The analysis with what it was computed from.
-pub struct Outcome {
-    /// The analysis.
-    pub analysis: Analysis,
-    /// The sources.
-    pub sources: Vec<SourceInfo>,
-    /// Records that show the first divergence.
-    pub evidence: Vec<StoredEvent>,
-    /// Templates first seen after the baseline (every warning/error one,
-    /// the notable others).
-    pub new_templates: Vec<NewTemplate>,
-    /// Doubts about the input worth telling the user (a likely wrong `--tz`,
-    /// a clock offset left uncorrected).
-    pub warnings: Vec<String>,
-    /// Every source's estimated clock offset against the reference source.
-    pub clock_offsets: Vec<ClockOffset>,
-    /// Whether the offsets were corrected (`--align`): every time of the
-    /// analysis is then on the reference's clock.
-    pub aligned: bool,
-    /// µs added to each source's times (non-zero only with `--align`).
-    pub shifts: HashMap<String, i64>,
+/// How to analyse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Baseline window `(from, to)` in µs; default: the quiet start of the span.
+    pub baseline: Option<(i64, i64)>,
+    /// Correct each source's estimated clock offset before the analysis.
+    pub align: bool,
 }
 
-impl Outcome {
-    /// µs added to `source`'s index times to put them on the analysis' axis.
-    pub fn shift(&self, source: &str) -> i64 {
-        self.shifts.get(source).copied().unwrap_or(0)
+/// The incident of an index: the cached model if it was computed for the
+/// index's last commit and these options, else a new analysis (cached for
+/// next time; a folder that cannot be written only loses the speed-up).
+pub fn incident(store: &Store, opts: &Options) -> Result<Incident> {
+    let key = Key {
+        model: incident::MODEL_VERSION,
+        onset: env!("CARGO_PKG_VERSION").to_string(),
+        commit: store.index.load_metas()?.opstamp,
+        baseline: opts.baseline,
+        align: opts.align,
+    };
+    if let Some(cached) = incident::cache::load(&store.dir, &key) {
+        return Ok(cached);
     }
+    let built = build(store, opts, key)?;
+    let _ = incident::cache::store(&store.dir, &built);
+    Ok(built)
 }
 
-/// The widest offset looked for: more than any zone error.
 const MAX_CLOCK_OFFSET: i64 = 15 * 3_600_000_000;
 
 /// Fine buckets at most for the clock estimates.
@@ -253,10 +254,10 @@ fn offset_warnings(
     offsets: &[ClockOffset],
     bucket: i64,
     aligned: bool,
-    already: &[String],
-) -> Vec<String> {
+    already: &[Warning],
+) -> Vec<Warning> {
     let mut out = Vec::new();
-    for o in offsets {
+    for (i, o) in offsets.iter().enumerate() {
         let us = o.micros();
         if us == 0 {
             continue;
@@ -266,42 +267,27 @@ fn offset_warnings(
         // A source that shares no time with the others is named already.
         let named = already
             .iter()
-            .any(|w| w.contains(&format!("`{}`", o.source)));
+            .any(|w| matches!(w, Warning::ZoneDisjoint { source, .. } if *source == o.source));
         if let Some(h) = zone_like(us).filter(|_| zoneless) {
             if named {
                 continue;
             }
-            let zone = entry.map_or("?", |s| s.zone.as_str());
-            out.push(format!(
-                "source `{}` (zone-less times read in {zone}) runs {:+} h ahead of `{}`: is its --tz right?",
-                o.source, h, o.reference
-            ));
+            out.push(Warning::ZoneOffset {
+                source: o.source.clone(),
+                zone: entry.map_or("?", |s| s.zone.as_str()).to_string(),
+                hours: h,
+                reference: o.reference.clone(),
+            });
         } else if !aligned && us.abs() >= bucket {
-            out.push(format!(
-                "the clock of `{}` runs {:.1} s {} `{}`'s ({}): run with --align to correct it",
-                o.source,
-                o.offset_seconds.abs(),
-                if us > 0 { "ahead of" } else { "behind" },
-                o.reference,
-                method_text(o)
-            ));
+            out.push(Warning::ClockOffset { offset: i });
         }
     }
     out
 }
 
-fn method_text(o: &ClockOffset) -> String {
-    match o.method {
-        align::Method::RequestId => {
-            format!("from {} shared request ids", o.matches.unwrap_or(0))
-        }
-        align::Method::Rate => format!("from their event rates, correlation {:.2}", o.confidence),
-    }
-}
-
 /// Zone-less sources whose span meets no other source's, but would if
 /// shifted by a whole number of hours: the usual sign of a wrong `--tz`.
-pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
+pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<Warning> {
     const HOUR: i64 = 3_600_000_000;
     let spans: Vec<(&String, i64, i64, bool)> = manifest
         .sources
@@ -331,10 +317,15 @@ pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
         }
         let fix = (1..=14i64).flat_map(|h| [h, -h]).find(|&h| meets(h * HOUR));
         if let Some(h) = fix {
-            let zone = manifest.sources.get(name).map_or("?", |s| s.zone.as_str());
-            out.push(format!(
-                "source `{name}` (zone-less times read in {zone}) shares no time with the other sources, but would if shifted by {h:+} h: is its --tz right?"
-            ));
+            out.push(Warning::ZoneDisjoint {
+                source: name.clone(),
+                zone: manifest
+                    .sources
+                    .get(name)
+                    .map_or("?", |s| s.zone.as_str())
+                    .to_string(),
+                hours: h,
+            });
         }
     }
     out
@@ -343,10 +334,41 @@ pub fn zone_warnings(manifest: &crate::index::Manifest) -> Vec<String> {
 /// A transient divergence weaker than this is left off the timeline.
 const MIN_TRANSIENT_SCORE: f64 = 100.0;
 
-/// Runs the analysis on an index. `baseline` is an optional `(from, to)` in
-/// µs; with `align`, each source's times are corrected by its estimated
-/// clock offset before the analysis.
-pub fn run(store: &Store, baseline: Option<(i64, i64)>, align: bool) -> Result<Outcome> {
+/// Groups divergences that are one episode seen in several signals (p95 and
+/// p99, the load balancer's and the application's latency): same
+/// direction, same transience, onsets and ends within `tolerance` µs. Each
+/// group keeps the given (strongest-first) order, and groups are ordered
+/// by their strongest member. Returns indices into `divergences`.
+pub fn episodes(
+    divergences: &[SignalDivergence],
+    keep: impl Fn(&SignalDivergence) -> bool,
+    tolerance: i64,
+) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, d) in divergences.iter().enumerate().filter(|(_, d)| keep(d)) {
+        let close = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() <= tolerance,
+            (None, None) => true,
+            _ => false,
+        };
+        let found = groups.iter_mut().find(|g| {
+            let h = &divergences[g[0]];
+            h.direction == d.direction
+                && h.transient == d.transient
+                && (h.onset - d.onset).abs() <= tolerance
+                && close(h.end, d.end)
+        });
+        match found {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+/// Runs the analysis on an index and assembles the model.
+fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
+    let (baseline, align) = (opts.baseline, opts.align);
     let manifest = store.manifest()?;
     if manifest.sources.is_empty() {
         bail!(
@@ -477,30 +499,167 @@ pub fn run(store: &Store, baseline: Option<(i64, i64)>, align: bool) -> Result<O
             &f.divergence.source,
             &f.divergence.signal,
             f.divergence.onset - shift(&f.divergence.source),
-        )?,
+        )?
+        .iter()
+        .map(|e| Record::of(e, shift(&e.source)))
+        .collect(),
         None => Vec::new(),
     };
-    Ok(Outcome {
-        analysis,
-        sources,
+    let mut warnings = zone_warnings(&manifest);
+    let more = offset_warnings(
+        &manifest,
+        &clock_offsets,
+        grid.width.max(1_000_000),
+        align,
+        &warnings,
+    );
+    warnings.extend(more);
+    let series = signals(&acc, &sources)
+        .into_iter()
+        .map(|s| Series {
+            values: to_options(&s.values),
+            name: s.name,
+            source: s.source,
+            metric: s.metric,
+        })
+        .collect();
+    let episodes = episodes(&analysis.divergences, |_| true, 2 * grid.width);
+    let mut incident = Incident {
+        key,
+        grid,
+        sources: manifest
+            .sources
+            .iter()
+            .map(|(name, s)| SourceSummary {
+                name: name.clone(),
+                kind: s.kind.clone(),
+                format: s.format.clone(),
+                zone: s.zone.clone(),
+                events: s.events,
+                unparsed: s.unparsed,
+                first: s.first_ts,
+                last: s.last_ts,
+                shift: shift(name),
+            })
+            .collect(),
+        signals: series,
+        divergences: analysis.divergences,
+        episodes,
+        impact: analysis.impact,
+        first: analysis.first,
         evidence,
+        changes: analysis.changes,
         new_templates,
-        warnings: {
-            let mut w = zone_warnings(&manifest);
-            let more = offset_warnings(
-                &manifest,
-                &clock_offsets,
-                grid.width.max(1_000_000),
-                align,
-                &w,
-            );
-            w.extend(more);
-            w
-        },
         clock_offsets,
         aligned: align,
-        shifts,
-    })
+        warnings,
+        timeline: Vec::new(),
+    };
+    incident.timeline = timeline(store, &searcher, &incident)?;
+    Ok(incident)
+}
+
+/// The merged incident timeline: changes, divergence onsets, first
+/// occurrences of templates absent from the baseline (every warning/error
+/// one, and the info ones that recur or come near the onset), the
+/// impact window and error bursts, in time order, each with a record that
+/// shows it.
+fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<TimelineItem>> {
+    let f = &store.fields;
+    let shift = |source: &str| inc.source(source).map_or(0, |s| s.shift);
+    let first_at = |source: &str, at: i64| -> Result<Option<Record>> {
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.source, source)),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.ts, at - shift(source))),
+                    std::ops::Bound::Unbounded,
+                )) as Box<dyn Query>,
+            ),
+        ]);
+        Ok(first_docs(store, searcher, &q, 1)?
+            .first()
+            .map(|e| Record::of(e, shift(source))))
+    };
+    let mut items = Vec::new();
+    for (i, c) in inc.changes.iter().enumerate() {
+        items.push(TimelineItem {
+            ts: c.time,
+            kind: ItemKind::Change,
+            source: c.source.clone(),
+            refers: Refers::Change(i),
+            evidence: Some(Record {
+                ts: c.time,
+                source: c.source.clone(),
+                file: c.file.clone(),
+                line: c.line,
+                offset: c.offset,
+                text: c.description.clone(),
+            }),
+        });
+    }
+    // Small departures that came back are noise on a timeline; one episode
+    // seen in several signals of a source (p95 and p99…) is one item.
+    let shown = |d: &SignalDivergence| !d.transient || d.score >= MIN_TRANSIENT_SCORE;
+    for episode in episodes(&inc.divergences, shown, 2 * inc.grid.width) {
+        let mut by_source: Vec<(&str, Vec<usize>)> = Vec::new();
+        for d in episode {
+            let source = inc.divergences[d].source.as_str();
+            match by_source.iter_mut().find(|(s, _)| *s == source) {
+                Some((_, ds)) => ds.push(d),
+                None => by_source.push((source, vec![d])),
+            }
+        }
+        for (source, ds) in by_source {
+            // The strongest signal speaks for the episode.
+            let d = &inc.divergences[ds[0]];
+            let is_errors = ds
+                .iter()
+                .any(|&i| inc.divergences[i].signal.ends_with(".errors"));
+            items.push(TimelineItem {
+                ts: d.onset,
+                kind: if is_errors {
+                    ItemKind::ErrorBurst
+                } else {
+                    ItemKind::Onset
+                },
+                source: source.to_string(),
+                evidence: first_at(source, d.onset)?,
+                refers: Refers::Divergences(ds),
+            });
+        }
+    }
+    if let Some(i) = &inc.impact {
+        for (ts, kind) in [
+            (i.start, ItemKind::ImpactStart),
+            (i.end, ItemKind::ImpactEnd),
+        ] {
+            items.push(TimelineItem {
+                ts,
+                kind,
+                source: i.source.clone(),
+                refers: Refers::Impact,
+                evidence: None,
+            });
+        }
+    }
+    for (k, n) in inc.new_templates.iter().enumerate() {
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.template, &n.text)),
+            (Occur::Must, term(f.source, &n.source)),
+        ]);
+        let ev = first_docs(store, searcher, &q, 1)?;
+        items.push(TimelineItem {
+            ts: n.first,
+            kind: ItemKind::NewTemplate,
+            source: n.source.clone(),
+            refers: Refers::Template(k),
+            evidence: ev.first().map(|e| Record::of(e, shift(&n.source))),
+        });
+    }
+    items.sort_by_key(|i| i.ts);
+    Ok(items)
 }
 
 fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
@@ -586,6 +745,7 @@ fn find_changes(
                 description,
                 file: ev.file.clone(),
                 line: ev.line,
+                offset: ev.offset,
             });
         }
     }
@@ -642,443 +802,6 @@ fn evidence(
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
     first_docs(store, searcher, &BooleanQuery::new(clauses), 5)
-}
-
-fn t(us: i64) -> String {
-    micros_to_rfc3339(us)
-}
-
-fn change_json(c: &ChangeEvent) -> Value {
-    json!({
-        "time": t(c.time),
-        "source": c.source,
-        "kind": c.kind,
-        "description": c.description,
-        "file": c.file,
-        "line": c.line,
-    })
-}
-
-fn evidence_json(e: &StoredEvent) -> Value {
-    json!({
-        "time": e.time,
-        "source": e.source,
-        "file": e.file,
-        "line": e.line,
-        "raw": e.raw.lines().next().unwrap_or(""),
-    })
-}
-
-/// The `--json` document.
-pub fn to_json(o: &Outcome) -> Value {
-    let a = &o.analysis;
-    let span_end = a.grid.time_of(a.grid.n);
-    json!({
-        "span": { "start": t(a.grid.start), "end": t(span_end), "bucket_seconds": a.grid.width_secs() },
-        "impact": a.impact.as_ref().map(|i| json!({
-            "start": t(i.start),
-            "end": t(i.end),
-            "requests": i.requests,
-            "failed_requests": i.failed_requests,
-            "bad_requests": i.bad_requests,
-            "clients": i.clients,
-            "affected_clients": i.affected_clients,
-            "peak_error_ratio": i.peak_error_ratio,
-            "signal": i.signal,
-        })),
-        "first_divergence": a.first.as_ref().map(|f| json!({
-            "signal": f.divergence.signal,
-            "source": f.divergence.source,
-            "kind": f.divergence.kind,
-            "onset": t(f.divergence.onset),
-            "lead_seconds": f.lead_seconds,
-            "baseline": f.divergence.baseline,
-            "peak": f.divergence.peak,
-            "peak_time": t(f.divergence.peak_time),
-            "change_event": f.change.as_ref().map(change_json),
-            "evidence": o.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
-        })),
-        "divergences": a.divergences.iter().map(|d| json!({
-            "signal": d.signal,
-            "source": d.source,
-            "onset": t(d.onset),
-            "end": d.end.map(t),
-            "direction": d.direction,
-            "score": d.score,
-            "transient": d.transient,
-            "baseline": d.baseline,
-            "peak": d.peak,
-        })).collect::<Vec<_>>(),
-        "change_events": a.changes.iter().map(change_json).collect::<Vec<_>>(),
-        "warnings": o.warnings,
-        "clock_offsets": o.clock_offsets,
-        "aligned": o.aligned,
-    })
-}
-
-/// The human report.
-pub fn to_text(o: &Outcome) -> String {
-    use std::fmt::Write;
-    let a = &o.analysis;
-    let mut s = String::new();
-    for w in &o.warnings {
-        let _ = writeln!(s, "Warning: {w}");
-    }
-    let _ = writeln!(
-        s,
-        "Span: {} .. {} ({} buckets of {} s)",
-        t(a.grid.start),
-        t(a.grid.time_of(a.grid.n)),
-        a.grid.n,
-        a.grid.width_secs()
-    );
-    match &a.impact {
-        Some(i) => {
-            let _ = writeln!(
-                s,
-                "\nImpact: {} .. {} ({:.0} s), from {}\n  {} requests, {} failed (5xx), {} slow or failed; {} of {} clients affected; peak error ratio {:.0} %",
-                t(i.start),
-                t(i.end),
-                (i.end - i.start) as f64 / 1e6,
-                i.signal,
-                i.requests,
-                i.failed_requests,
-                i.bad_requests,
-                i.affected_clients,
-                i.clients,
-                i.peak_error_ratio * 100.0
-            );
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "\nImpact: none found (no lasting rise of errors or slow responses)."
-            );
-        }
-    }
-    match &a.first {
-        Some(f) => {
-            let d = &f.divergence;
-            let _ = writeln!(
-                s,
-                "\nFirst divergence: {} began at {}, {:.0} s before the impact\n  baseline {:.2}, peak {:.2} at {}",
-                d.signal,
-                t(d.onset),
-                f.lead_seconds,
-                d.baseline,
-                d.peak,
-                t(d.peak_time)
-            );
-            if let Some(c) = &f.change {
-                let _ = writeln!(
-                    s,
-                    "  likely cause: {} ({}) at {}, {:.0} s before: {}\n    {}:{}",
-                    kind_name(c.kind),
-                    c.source,
-                    t(c.time),
-                    (d.onset - c.time) as f64 / 1e6,
-                    c.description,
-                    c.file,
-                    c.line
-                );
-            }
-            if !o.evidence.is_empty() {
-                let _ = writeln!(s, "  evidence:");
-                for e in &o.evidence {
-                    let _ = writeln!(
-                        s,
-                        "    {}:{}  {}",
-                        e.file,
-                        e.line,
-                        e.raw.lines().next().unwrap_or("")
-                    );
-                }
-            }
-        }
-        None => {
-            let _ = writeln!(s, "\nFirst divergence: none.");
-        }
-    }
-    if !a.divergences.is_empty() {
-        let _ = writeln!(s, "\nDivergences (strongest first; one line per episode):");
-        let episodes = episodes(&a.divergences, 2 * a.grid.width);
-        for e in episodes.iter().take(MAX_EPISODES_SHOWN) {
-            let d = e[0];
-            let mut names: Vec<&str> = e.iter().map(|d| d.signal.as_str()).collect();
-            names.dedup();
-            let _ = writeln!(
-                s,
-                "  {} {:>4} .. {:<24} score {:>8.1}{}  {}",
-                t(d.onset),
-                match d.direction {
-                    crate::analysis::divergence::Direction::Up => "up",
-                    crate::analysis::divergence::Direction::Down => "down",
-                },
-                d.end.map(t).unwrap_or_else(|| "(still)".into()),
-                d.score,
-                if d.transient { "  transient" } else { "" },
-                names.join(", ")
-            );
-        }
-        if episodes.len() > MAX_EPISODES_SHOWN {
-            let _ = writeln!(
-                s,
-                "  … and {} more episodes (`--json` lists every divergence)",
-                episodes.len() - MAX_EPISODES_SHOWN
-            );
-        }
-    }
-    let skewed: Vec<&ClockOffset> = o.clock_offsets.iter().filter(|c| c.micros() != 0).collect();
-    if !skewed.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nClock offsets{}:",
-            if o.aligned {
-                " (corrected: times are on the reference's clock)"
-            } else {
-                " (not corrected; --align corrects them)"
-            }
-        );
-        for c in skewed {
-            let _ = writeln!(
-                s,
-                "  {:<14} {:>+10.1} s against {} ({})",
-                c.source,
-                c.offset_seconds,
-                c.reference,
-                method_text(c)
-            );
-        }
-    }
-    if !a.changes.is_empty() {
-        let _ = writeln!(s, "\nChanges:");
-        // The lines one start-up or shutdown writes at once read as one change.
-        let mut i = 0;
-        while i < a.changes.len() {
-            let c = &a.changes[i];
-            let same = a.changes[i + 1..]
-                .iter()
-                .take_while(|d| {
-                    d.source == c.source && d.kind == c.kind && d.time - c.time <= CHANGE_BURST
-                })
-                .count();
-            let _ = writeln!(
-                s,
-                "  {} {:<8} {:<12} {}{}",
-                t(c.time),
-                kind_name(c.kind),
-                c.source,
-                c.description,
-                match same {
-                    0 => String::new(),
-                    1 => " (and 1 more line)".to_string(),
-                    n => format!(" (and {n} more lines)"),
-                }
-            );
-            i += same + 1;
-        }
-    }
-    s
-}
-
-/// Episodes shown by the text output.
-const MAX_EPISODES_SHOWN: usize = 15;
-
-/// Change lines of one source and kind this close together are one change.
-const CHANGE_BURST: i64 = 2_000_000;
-
-/// Groups divergences that are one episode seen in several signals (p95 and
-/// p99, the load balancer's and the application's latency): same
-/// direction, same transience, onsets and ends within `tolerance` µs. Each
-/// group keeps the strongest-first order, and groups are ordered by their
-/// strongest member.
-fn episodes<'a>(
-    divergences: impl IntoIterator<Item = &'a SignalDivergence>,
-    tolerance: i64,
-) -> Vec<Vec<&'a SignalDivergence>> {
-    let mut groups: Vec<Vec<&SignalDivergence>> = Vec::new();
-    for d in divergences {
-        let close = |a: Option<i64>, b: Option<i64>| match (a, b) {
-            (Some(a), Some(b)) => (a - b).abs() <= tolerance,
-            (None, None) => true,
-            _ => false,
-        };
-        let found = groups.iter_mut().find(|g| {
-            let h = g[0];
-            h.direction == d.direction
-                && h.transient == d.transient
-                && (h.onset - d.onset).abs() <= tolerance
-                && close(h.end, d.end)
-        });
-        match found {
-            Some(g) => g.push(d),
-            None => groups.push(vec![d]),
-        }
-    }
-    groups
-}
-
-fn kind_name(k: ChangeKind) -> &'static str {
-    match k {
-        ChangeKind::Deploy => "deploy",
-        ChangeKind::Restart => "restart",
-        ChangeKind::Reload => "reload",
-        ChangeKind::Schema => "schema",
-        ChangeKind::Backend => "backend",
-    }
-}
-
-/// One entry of the merged incident timeline.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TimelineItem {
-    /// RFC 3339 UTC.
-    pub time: String,
-    /// µs, for ordering.
-    #[serde(skip)]
-    pub ts: i64,
-    /// `change`, `onset`, `new-template`, `impact-start`, `impact-end`, `error-burst`.
-    pub kind: &'static str,
-    /// Source.
-    pub source: String,
-    /// What happened.
-    pub description: String,
-    /// One record that shows it: `file:line raw`.
-    pub evidence: Option<String>,
-}
-
-/// The merged incident timeline: changes, divergence onsets, first
-/// occurrences of templates absent from the baseline (every warning/error
-/// one, and the info ones that recur or come near the onset), the
-/// impact window and error bursts, in time order, within `[from, to)`.
-pub fn timeline(
-    store: &Store,
-    outcome: &Outcome,
-    from: Option<i64>,
-    to: Option<i64>,
-) -> Result<Vec<TimelineItem>> {
-    let reader = store.reader()?;
-    let searcher = reader.searcher();
-    let f = &store.fields;
-    let a = &outcome.analysis;
-    let first_at = |source: &str, at: i64| -> Result<Option<String>> {
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, term(f.source, source)),
-            (
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    std::ops::Bound::Included(Term::from_field_i64(
-                        f.ts,
-                        at - outcome.shift(source),
-                    )),
-                    std::ops::Bound::Unbounded,
-                )) as Box<dyn Query>,
-            ),
-        ]);
-        Ok(first_docs(store, &searcher, &q, 1)?.first().map(|e| {
-            format!(
-                "{}:{} {}",
-                e.file,
-                e.line,
-                e.raw.lines().next().unwrap_or("")
-            )
-        }))
-    };
-    let mut items = Vec::new();
-    for c in &a.changes {
-        items.push(TimelineItem {
-            time: t(c.time),
-            ts: c.time,
-            kind: "change",
-            source: c.source.clone(),
-            description: format!("{}: {}", kind_name(c.kind), c.description),
-            evidence: Some(format!("{}:{}", c.file, c.line)),
-        });
-    }
-    // Small departures that came back are noise on a timeline; one episode
-    // seen in several signals of a source (p95 and p99…) is one item.
-    let shown = a
-        .divergences
-        .iter()
-        .filter(|d| !d.transient || d.score >= MIN_TRANSIENT_SCORE);
-    for episode in episodes(shown, 2 * a.grid.width) {
-        let mut by_source: Vec<(&str, Vec<&SignalDivergence>)> = Vec::new();
-        for d in episode {
-            match by_source.iter_mut().find(|(s, _)| *s == d.source) {
-                Some((_, ds)) => ds.push(d),
-                None => by_source.push((&d.source, vec![d])),
-            }
-        }
-        for (source, ds) in by_source {
-            // The strongest signal speaks for the episode.
-            let d = ds[0];
-            let mut names: Vec<&str> = ds.iter().map(|d| d.signal.as_str()).collect();
-            names.dedup();
-            let is_errors = names.iter().any(|n| n.ends_with(".errors"));
-            items.push(TimelineItem {
-                time: t(d.onset),
-                ts: d.onset,
-                kind: if is_errors { "error-burst" } else { "onset" },
-                source: source.to_string(),
-                description: format!(
-                    "{} {} from {:.2} (peak {:.2}){}{}",
-                    d.signal,
-                    match d.direction {
-                        crate::analysis::divergence::Direction::Up => "rises",
-                        crate::analysis::divergence::Direction::Down => "falls",
-                    },
-                    d.baseline,
-                    d.peak,
-                    if d.transient { ", transient" } else { "" },
-                    if names.len() > 1 {
-                        format!("; also {}", names[1..].join(", "))
-                    } else {
-                        String::new()
-                    }
-                ),
-                evidence: first_at(source, d.onset)?,
-            });
-        }
-    }
-    if let Some(i) = &a.impact {
-        for (ts, kind, what) in [
-            (i.start, "impact-start", "users hurt"),
-            (i.end, "impact-end", "recovered"),
-        ] {
-            items.push(TimelineItem {
-                time: t(ts),
-                ts,
-                kind,
-                source: i.signal.split('.').next().unwrap_or("").to_string(),
-                description: format!("{what} ({})", i.signal),
-                evidence: None,
-            });
-        }
-    }
-    for n in &outcome.new_templates {
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, term(f.template, &n.text)),
-            (Occur::Must, term(f.source, &n.source)),
-        ]);
-        let ev = first_docs(store, &searcher, &q, 1)?;
-        items.push(TimelineItem {
-            time: t(n.first),
-            ts: n.first,
-            kind: "new-template",
-            source: n.source.clone(),
-            description: format!("first `{}` ({}, {} times)", n.text, n.level, n.count),
-            evidence: ev.first().map(|e| {
-                format!(
-                    "{}:{} {}",
-                    e.file,
-                    e.line,
-                    e.raw.lines().next().unwrap_or("")
-                )
-            }),
-        });
-    }
-    items.retain(|i| from.is_none_or(|f| i.ts >= f) && to.is_none_or(|t| i.ts < t));
-    items.sort_by_key(|i| i.ts);
-    Ok(items)
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ enum Command {
     Timeline(TimelineArgs),
     /// One request's path through the tiers, by its request id.
     Trace(TraceArgs),
+    /// Browse the incident in the terminal: signal lanes, the story, every
+    /// log merged on one time axis (ingests PATHs first).
+    Open(OpenArgs),
     /// List the formats onset can read.
     Formats(FormatsArgs),
 }
@@ -105,10 +108,9 @@ struct IndexArg {
     index: PathBuf,
 }
 
+/// How to read logs: shared by `ingest` and `open`.
 #[derive(Debug, Args)]
-struct IngestArgs {
-    #[command(flatten)]
-    index: IndexArg,
+struct IngestSpec {
     /// Zone of zone-less timestamps: `ZONE` for every source, or `SOURCE=ZONE` (IANA names, e.g. America/Chicago). Repeatable.
     #[arg(long = "tz", value_name = "[SOURCE=]ZONE")]
     tz: Vec<String>,
@@ -127,11 +129,37 @@ struct IngestArgs {
     /// Commit every N input bytes (tests use it to interrupt an ingest mid-way).
     #[arg(long, hide = true, value_name = "BYTES")]
     commit_bytes: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+struct IngestArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    #[command(flatten)]
+    spec: IngestSpec,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
     /// Files, folders (read recursively), globs, or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct OpenArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    #[command(flatten)]
+    spec: IngestSpec,
+    /// Show times in this zone (IANA name) as well as UTC (`t` toggles).
+    #[arg(long, value_name = "ZONE")]
+    display_tz: Option<String>,
+    /// Correct each source's estimated clock offset first (see `analyze --align`).
+    #[arg(long)]
+    align: bool,
+    /// Logs to ingest first (what is already in the index is skipped);
+    /// none: open the index as it is.
+    #[arg(value_name = "PATH")]
     paths: Vec<String>,
 }
 
@@ -225,6 +253,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Timeline(a) => cmd_timeline(a),
         Command::Trace(a) => cmd_trace(a),
+        Command::Open(a) => cmd_open(a),
         Command::Formats(a) => cmd_formats(a),
     };
     match result {
@@ -245,18 +274,24 @@ fn parse_zone(s: &str) -> Result<Tz> {
     })
 }
 
-fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
+/// The ingest options of `spec` for `paths` into the index `index_dir`.
+fn ingest_options(
+    index_dir: PathBuf,
+    spec: IngestSpec,
+    paths: Vec<String>,
+    progress: bool,
+) -> Result<IngestOptions> {
     let mut opts = IngestOptions {
-        index_dir: a.index.index,
-        paths: a.paths,
-        format: a.format,
-        formats_dir: a.formats_dir,
-        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()) && !a.json,
-        threads: a.threads,
-        commit_bytes: a.commit_bytes,
+        index_dir,
+        paths,
+        format: spec.format,
+        formats_dir: spec.formats_dir,
+        progress,
+        threads: spec.threads,
+        commit_bytes: spec.commit_bytes,
         ..IngestOptions::default()
     };
-    for tz in &a.tz {
+    for tz in &spec.tz {
         match tz.split_once('=') {
             Some((source, zone)) => {
                 opts.zones.insert(source.to_string(), parse_zone(zone)?);
@@ -264,13 +299,19 @@ fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
             None => opts.zone = Some(parse_zone(tz)?),
         }
     }
-    for s in &a.source {
+    for s in &spec.source {
         let (name, path) = s
             .split_once('=')
             .filter(|(n, p)| !n.is_empty() && !p.is_empty())
             .ok_or_else(|| UsageError(format!("--source wants NAME=PATH, got `{s}`")))?;
         opts.names.push((name.to_string(), PathBuf::from(path)));
     }
+    Ok(opts)
+}
+
+fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !a.json;
+    let opts = ingest_options(a.index.index, a.spec, a.paths, progress)?;
     let report = ingest::ingest(&opts)?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -552,35 +593,35 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
         None => None,
     };
     let store = Store::open(&a.index.index)?;
-    let outcome = crate::analyze::run(&store, baseline, a.align)?;
+    let opts = crate::analyze::Options {
+        baseline,
+        align: a.align,
+    };
+    let incident = crate::analyze::incident(&store, &opts)?;
     let mut out = std::io::stdout().lock();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &crate::analyze::to_json(&outcome))?;
+        serde_json::to_writer_pretty(&mut out, &crate::render::json::analysis(&incident))?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", crate::analyze::to_text(&outcome))?;
+        write!(out, "{}", crate::render::text::analysis(&incident))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
     let store = Store::open(&a.index.index)?;
-    let outcome = crate::analyze::run(&store, None, a.align)?;
-    let items = crate::analyze::timeline(&store, &outcome, a.range.from, a.range.to)?;
+    let opts = crate::analyze::Options {
+        baseline: None,
+        align: a.align,
+    };
+    let incident = crate::analyze::incident(&store, &opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for i in &items {
+    for i in crate::render::timeline_within(&incident, a.range.from, a.range.to) {
         if a.json {
-            serde_json::to_writer(&mut out, i)?;
+            serde_json::to_writer(&mut out, &crate::render::json::timeline_item(&incident, i))?;
             writeln!(out)?;
         } else {
-            writeln!(
-                out,
-                "{} {:<12} {:<14} {}",
-                i.time, i.kind, i.source, i.description
-            )?;
-            if let Some(e) = &i.evidence {
-                writeln!(out, "{:>38}{}", "", e.chars().take(160).collect::<String>())?;
-            }
+            write!(out, "{}", crate::render::text::timeline_item(&incident, i))?;
         }
     }
     out.flush()?;
@@ -618,4 +659,28 @@ fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_open(a: OpenArgs) -> Result<ExitCode> {
+    let zone = a.display_tz.as_deref().map(parse_zone).transpose()?;
+    let ingest = if a.paths.is_empty() {
+        None
+    } else {
+        Some(ingest_options(
+            a.index.index.clone(),
+            a.spec,
+            a.paths,
+            false,
+        )?)
+    };
+    let opts = crate::tui::Options {
+        index: a.index.index,
+        ingest,
+        zone,
+        analysis: crate::analyze::Options {
+            baseline: None,
+            align: a.align,
+        },
+    };
+    crate::tui::run(opts)
 }

@@ -9,7 +9,10 @@
 pub mod analysis;
 pub mod analyze;
 pub mod cli;
+pub mod incident;
 pub mod index;
 pub mod ingest;
+pub mod render;
 pub mod text;
 pub mod timearg;
+pub mod tui;

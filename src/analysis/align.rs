@@ -39,7 +39,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One second, µs.
 const SECOND: i64 = 1_000_000;
@@ -138,7 +138,7 @@ impl SourceClock {
 }
 
 /// How an offset was estimated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// From request ids both sources log.
@@ -409,7 +409,7 @@ fn sub_bucket(x: &[f64], y: &[f64], lag: i64) -> f64 {
 }
 
 /// One source's estimated clock offset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockOffset {
     /// The source.
     pub source: String,

@@ -45,7 +45,7 @@ impl Default for DetectorOptions {
 }
 
 /// Up or down from the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Above the baseline.

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::divergence::{detect, DetectorOptions, Direction, Divergence};
 use super::signals::{open_connections, Accumulator, ConnEvent, Grid, SourceSeries};
@@ -178,7 +178,7 @@ fn ratio(num: &[u32], den: &[u32]) -> Vec<f64> {
 }
 
 /// A divergence of a named signal, with times.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SignalDivergence {
     /// Signal name (`source.metric`).
     pub signal: String,
@@ -227,7 +227,7 @@ impl SignalDivergence {
 }
 
 /// The window when users were hurt.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Impact {
     /// Start, µs.
     pub start: i64,
@@ -247,10 +247,12 @@ pub struct Impact {
     pub peak_error_ratio: f64,
     /// The signal the window was read from.
     pub signal: String,
+    /// Its source.
+    pub source: String,
 }
 
 /// What kind of change an event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     /// A new version started (deploy).
@@ -266,7 +268,7 @@ pub enum ChangeKind {
 }
 
 /// A change found in the logs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ChangeEvent {
     /// Time, µs.
     pub time: i64,
@@ -280,6 +282,9 @@ pub struct ChangeEvent {
     pub file: String,
     /// Line.
     pub line: u64,
+    /// Byte offset of the record in its (decompressed) file.
+    #[serde(default)]
+    pub offset: u64,
 }
 
 /// Routine messages that use the words of changes (`checkpoint starting`).
@@ -341,7 +346,7 @@ pub struct Analysis {
 }
 
 /// The earliest lasting departure before the impact.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FirstDivergence {
     /// The divergence.
     pub divergence: SignalDivergence,
@@ -471,6 +476,7 @@ fn impact(
         start,
         end,
         signal: main.signal.clone(),
+        source: main.source.clone(),
         ..Impact::default()
     };
     let mut clients: HashSet<u64> = HashSet::new();
@@ -691,7 +697,7 @@ fn new_versions(changes: &[ChangeEvent]) -> Vec<bool> {
 }
 
 /// A message template first seen after the baseline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewTemplate {
     /// Source.
     pub source: String,
@@ -701,8 +707,31 @@ pub struct NewTemplate {
     pub first: i64,
     /// Occurrences.
     pub count: u64,
-    /// `warn`/`error` if it was ever logged at that level, else `info`.
-    pub level: &'static str,
+    /// The most severe level it was logged at.
+    pub level: TemplateLevel,
+}
+
+/// How severe a template's records were (the most severe of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateLevel {
+    /// Logged at error level or above at least once.
+    Error,
+    /// Logged at warning level at least once.
+    Warn,
+    /// Never above info.
+    Info,
+}
+
+impl TemplateLevel {
+    /// `error`, `warn` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemplateLevel::Error => "error",
+            TemplateLevel::Warn => "warn",
+            TemplateLevel::Info => "info",
+        }
+    }
 }
 
 /// At most this many warning/error templates are reported.
@@ -745,9 +774,9 @@ pub fn new_templates(
             first: t.first_ts,
             count: t.count,
             level: match t.severity {
-                Severity::Error => "error",
-                Severity::Warn => "warn",
-                Severity::Normal => "info",
+                Severity::Error => TemplateLevel::Error,
+                Severity::Warn => TemplateLevel::Warn,
+                Severity::Normal => TemplateLevel::Info,
             },
         };
         if t.severity >= Severity::Warn {
@@ -862,6 +891,7 @@ mod tests {
             description: description.into(),
             file: format!("{source}.log"),
             line: 1,
+            offset: 0,
         };
         let changes = [
             change(0.0, "db", ChangeKind::Restart, "Starting server 10.11.6"),
@@ -1025,7 +1055,7 @@ mod tests {
             !texts.contains(&"retrying query (attempt <*>)"),
             "{texts:?}"
         );
-        let level = |t: &str| found.iter().find(|f| f.text == t).map(|f| f.level);
+        let level = |t: &str| found.iter().find(|f| f.text == t).map(|f| f.level.as_str());
         assert_eq!(level("pool timeout after <*> s"), Some("error"));
         assert_eq!(level("cache miss storm"), Some("info"));
         let times: Vec<i64> = found.iter().map(|t| t.first).collect();

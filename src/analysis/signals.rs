@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use regex::RegexSet;
 
 /// The time grid of the analysis: `n` buckets of `width` µs from `start`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
     /// Start of the first bucket, µs since the epoch.
     pub start: i64,

@@ -1,0 +1,233 @@
+//! `onset open`: the incident in the terminal.
+//!
+//! Model / update / view, as ratatui apps do: [`app::App`] is the state,
+//! [`keys`] turns terminal events into [`app::Action`]s, [`app::App::update`]
+//! applies them and says what to ask the [`worker`] (index reads, off the
+//! UI task), [`view`] draws the state. The event loop is a tokio
+//! `select!` over crossterm's event stream, the worker's answers, a tick
+//! and the termination signals. The terminal is restored on every way
+//! out: `q`, Ctrl-C, SIGTERM/SIGINT/SIGHUP, an error, a panic.
+
+pub mod app;
+pub mod browse;
+pub mod cells;
+pub mod keys;
+pub mod view;
+pub mod worker;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono_tz::Tz;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+use self::app::{Action, App};
+use crate::incident::annotations;
+use crate::index::Store;
+use crate::ingest::IngestOptions;
+
+/// What `onset open` was asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The index folder.
+    pub index: PathBuf,
+    /// Logs to ingest first, if any.
+    pub ingest: Option<IngestOptions>,
+    /// The display zone (`--display-tz`).
+    pub zone: Option<Tz>,
+    /// Analysis options.
+    pub analysis: crate::analyze::Options,
+}
+
+/// Runs `onset open`. When stdout is not a terminal, prints the `analyze`
+/// report instead.
+pub fn run(opts: Options) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        if let Some(ingest) = &opts.ingest {
+            let report = crate::ingest::ingest(ingest)?;
+            for s in &report.skipped {
+                let tag = if s.error { "error" } else { "skipped" };
+                eprintln!(
+                    "onset: {tag}: {}: {}",
+                    crate::text::inert(&s.path),
+                    crate::text::inert(&s.reason)
+                );
+            }
+        }
+        let store = Store::open(&opts.index)?;
+        let incident = crate::analyze::incident(&store, &opts.analysis)?;
+        print!("{}", crate::render::text::analysis(&incident));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the event loop")?;
+    runtime.block_on(main_loop(opts))
+}
+
+/// Restores the terminal when dropped (a return, an error, an unwinding panic).
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> Result<TerminalGuard> {
+        crossterm::terminal::enable_raw_mode().context("the terminal cannot enter raw mode")?;
+        let guard = TerminalGuard;
+        crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            crossterm::event::EnableMouseCapture
+        )?;
+        Ok(guard)
+    }
+}
+
+fn restore_terminal() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+async fn main_loop(opts: Options) -> Result<ExitCode> {
+    let store = if opts.ingest.is_some() {
+        Store::open_or_create(&opts.index)?
+    } else {
+        Store::open(&opts.index)?
+    };
+    let saved = annotations::load(&store.dir)?;
+    let index_dir = store.dir.clone();
+    let browser = browse::Browser::new(store)?;
+    let (replies_tx, mut replies) = mpsc::unbounded_channel::<Action>();
+    let (requests_tx, requests_rx) = std::sync::mpsc::channel();
+    {
+        let tx = replies_tx.clone();
+        std::thread::Builder::new()
+            .name("onset-tui-worker".into())
+            .spawn(move || worker::serve(browser, requests_rx, tx))?;
+    }
+    // Ingest, then analyse; or analyse at once.
+    let ingest_done = Arc::new(AtomicBool::new(opts.ingest.is_none()));
+    {
+        let tx = replies_tx.clone();
+        let done = ingest_done.clone();
+        let ingest = opts.ingest.clone();
+        let analysis = opts.analysis;
+        let dir = index_dir.clone();
+        std::thread::Builder::new()
+            .name("onset-tui-analysis".into())
+            .spawn(move || {
+                if let Some(ingest) = ingest {
+                    match crate::ingest::ingest(&ingest) {
+                        Ok(report) => {
+                            for s in report.skipped.iter().filter(|s| s.error) {
+                                let _ = tx.send(Action::Message(format!(
+                                    "not read: {}: {}",
+                                    s.path, s.reason
+                                )));
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
+                        }
+                    }
+                    done.store(true, Ordering::SeqCst);
+                    let events = Store::open(&dir)
+                        .and_then(|s| s.manifest())
+                        .map(|m| m.sources.values().map(|s| s.events).sum())
+                        .unwrap_or(0);
+                    let _ = tx.send(Action::Ingest(events, true));
+                }
+                let answer = Store::open(&dir)
+                    .and_then(|store| crate::analyze::incident(&store, &analysis))
+                    .map(|i| Action::Analysed(Box::new(i)))
+                    .unwrap_or_else(|e| Action::Message(format!("analysis failed: {e:#}")));
+                let _ = tx.send(answer);
+            })?;
+    }
+
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        default_hook(info);
+    }));
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    let mut app = App::new(opts.zone, (size.width, size.height));
+    app.annotations = saved;
+    if opts.ingest.is_some() {
+        app.ingesting = Some(0);
+    }
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    loop {
+        terminal.draw(|f| view::draw(f, &app))?;
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => keys::key_action(k, &app),
+                Some(Ok(Event::Mouse(m))) => keys::mouse_action(m, &app),
+                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
+                None => Some(Action::Quit),
+            },
+            Some(a) = replies.recv() => Some(a),
+            _ = tick.tick() => {
+                if app.ingesting.is_some() && !ingest_done.load(Ordering::SeqCst) {
+                    // Progress: what the last commit holds; the log sees it too.
+                    let events = Store::open(&index_dir)
+                        .and_then(|s| s.manifest())
+                        .map(|m| m.sources.values().map(|s| s.events).sum())
+                        .unwrap_or(0);
+                    Some(Action::Ingest(events, false))
+                } else {
+                    None
+                }
+            },
+            _ = term.recv() => Some(Action::Quit),
+            _ = int.recv() => Some(Action::Quit),
+            _ = hup.recv() => Some(Action::Quit),
+        };
+        if let Some(a) = action {
+            for r in app.update(a) {
+                let _ = requests_tx.send(r);
+            }
+            if let Some(r) = app.trace_request() {
+                let _ = requests_tx.send(r);
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(terminal);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests;

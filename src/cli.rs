@@ -13,7 +13,11 @@ use crate::index::document::micros_to_rfc3339;
 use crate::index::search::{search, SearchRequest};
 use crate::index::{SourceEntry, Store, DEFAULT_DIR};
 use crate::ingest::{self, FileOutcome, IngestOptions, IngestReport};
+use crate::text::{first_line, inert};
 use crate::timearg::parse_time;
+
+/// The most events `search --limit` returns (each is read back from the index).
+pub const MAX_LIMIT: u64 = 1_000_000;
 
 /// onset: find the first divergence in the logs of an outage.
 #[derive(Debug, Parser)]
@@ -53,6 +57,24 @@ struct TimeRange {
     /// Latest time, exclusive.
     #[arg(long, value_parser = parse_time, value_name = "T")]
     to: Option<i64>,
+}
+
+impl TimeRange {
+    /// The range, checked: a `--from` that is not before `--to` selects
+    /// nothing, which is a mistake, not a question.
+    fn checked(&self) -> Result<(Option<i64>, Option<i64>)> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from >= to {
+                return Err(UsageError(format!(
+                    "--from {} is not before --to {}",
+                    micros_to_rfc3339(from),
+                    micros_to_rfc3339(to)
+                ))
+                .into());
+            }
+        }
+        Ok((self.from, self.to))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -181,9 +203,10 @@ struct SearchArgs {
     /// Only this source. Repeatable.
     #[arg(long = "source", value_name = "S")]
     source: Vec<String>,
-    /// At most this many events.
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    limit: usize,
+    /// At most this many events (up to 1,000,000).
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=MAX_LIMIT))]
+    limit: u64,
     /// Print one JSON event per line.
     #[arg(long)]
     json: bool,
@@ -222,7 +245,7 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("onset: error: {e:#}");
+            eprintln!("onset: error: {}", inert(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }
@@ -243,7 +266,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// A usage error found after parsing (bad `--tz`, bad `--source`): exit 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct UsageError(String);
+pub struct UsageError(pub String);
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let result = match cli.command {
@@ -258,7 +281,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     match result {
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("onset: {e}");
+            eprintln!("onset: {}", inert(&e.to_string()));
             Ok(ExitCode::from(2))
         }
         other => other,
@@ -293,6 +316,12 @@ fn ingest_options(
     };
     for tz in &spec.tz {
         match tz.split_once('=') {
+            Some(("", _)) => {
+                return Err(UsageError(format!(
+                    "--tz wants ZONE or SOURCE=ZONE, got `{tz}` (no source name)"
+                ))
+                .into());
+            }
             Some((source, zone)) => {
                 opts.zones.insert(source.to_string(), parse_zone(zone)?);
             }
@@ -322,18 +351,29 @@ fn cmd_ingest(a: IngestArgs) -> Result<ExitCode> {
     }
     // The summary lists what was not read; errors also go to stderr, and
     // everything does when stdout is JSON.
-    for s in report.skipped.iter().filter(|s| s.error || a.json) {
+    report_skipped(&report, a.json);
+    Ok(ingest_exit_code(&report))
+}
+
+/// Names on stderr what could not be read (everything skipped when `all`).
+fn report_skipped(report: &IngestReport, all: bool) {
+    for s in report.skipped.iter().filter(|s| s.error || all) {
         let tag = if s.error { "error" } else { "skipped" };
-        eprintln!("onset: {tag}: {}: {}", s.path, s.reason);
+        eprintln!("onset: {tag}: {}: {}", inert(&s.path), inert(&s.reason));
     }
-    if report.files.is_empty() && report.has_errors() {
-        return Ok(ExitCode::from(1));
+    if report.files.is_empty() {
+        eprintln!("onset: error: no log was read from the paths given");
     }
-    Ok(if report.has_errors() {
+}
+
+/// 1 when an input could not be read, or when none was (not even one
+/// already in the index); else 0.
+fn ingest_exit_code(report: &IngestReport) -> ExitCode {
+    if report.has_errors() || report.files.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn ingest_json(report: &IngestReport) -> serde_json::Value {
@@ -346,6 +386,8 @@ fn ingest_json(report: &IngestReport) -> serde_json::Value {
             "source": f.source,
             "status": match f.outcome { FileOutcome::Read { .. } => "read", FileOutcome::UpToDate => "up-to-date" },
             "events": match f.outcome { FileOutcome::Read { events } => events, FileOutcome::UpToDate => 0 },
+            "nul_bytes": f.nul_bytes,
+            "held": f.held,
         })).collect::<Vec<_>>(),
         "sources": report.sources.iter().map(|(n, s)| source_json(n, s)).collect::<Vec<_>>(),
         "skipped": report.skipped.iter().map(|s| serde_json::json!({
@@ -384,10 +426,36 @@ fn print_ingest(out: &mut impl Write, report: &IngestReport) -> Result<()> {
         writeln!(out)?;
         print_sources_table(out, &report.sources)?;
     }
+    let notes: Vec<String> = report
+        .files
+        .iter()
+        .flat_map(|f| {
+            let holes = (f.nul_bytes > 0).then(|| {
+                format!(
+                    "  {}: {} NUL bytes skipped (a hole a crash left); the records around them were read",
+                    inert(&f.path),
+                    thousands(f.nul_bytes)
+                )
+            });
+            let held = f.held.then(|| {
+                format!(
+                    "  {}: still being written; its last record is read by the next ingest",
+                    inert(&f.path)
+                )
+            });
+            holes.into_iter().chain(held)
+        })
+        .collect();
+    if !notes.is_empty() {
+        writeln!(out, "\nNotes:")?;
+        for n in notes {
+            writeln!(out, "{n}")?;
+        }
+    }
     if !report.skipped.is_empty() {
         writeln!(out, "\nNot read:")?;
         for s in &report.skipped {
-            writeln!(out, "  {}: {}", s.path, s.reason)?;
+            writeln!(out, "  {}: {}", inert(&s.path), inert(&s.reason))?;
         }
     }
     Ok(())
@@ -440,7 +508,7 @@ fn source_json<'a>(name: &'a str, s: &'a SourceEntry) -> SourceJson<'a> {
 fn print_sources_table(out: &mut impl Write, sources: &[(String, SourceEntry)]) -> Result<()> {
     let w = sources
         .iter()
-        .map(|(n, _)| n.len())
+        .map(|(n, _)| inert(n).chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -459,7 +527,7 @@ fn print_sources_table(out: &mut impl Write, sources: &[(String, SourceEntry)]) 
         writeln!(
             out,
             "{:<w$}  {:<fw$}  {:<13}  {:>10}  {:>8}  {:<24}  {:<24}  {}",
-            name,
+            inert(name),
             s.format,
             s.kind,
             thousands(s.events),
@@ -498,7 +566,11 @@ fn cmd_sources(a: SourcesArgs) -> Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &list)?;
         writeln!(out)?;
     } else if sources.is_empty() {
-        writeln!(out, "The index in {} is empty.", a.index.index.display())?;
+        writeln!(
+            out,
+            "The index in {} is empty.",
+            inert(&a.index.index.display().to_string())
+        )?;
     } else {
         print_sources_table(&mut out, &sources)?;
     }
@@ -506,13 +578,14 @@ fn cmd_sources(a: SourcesArgs) -> Result<ExitCode> {
 }
 
 fn cmd_search(a: SearchArgs) -> Result<ExitCode> {
+    let (from, to) = a.range.checked()?;
     let store = Store::open(&a.index.index)?;
     let req = SearchRequest {
         query: a.query,
-        from: a.range.from,
-        to: a.range.to,
+        from,
+        to,
         sources: a.source,
-        limit: a.limit,
+        limit: a.limit as usize,
     };
     let result = search(&store, &req).map_err(|e| {
         if format!("{e:#}").contains("invalid query") {
@@ -529,8 +602,13 @@ fn cmd_search(a: SearchArgs) -> Result<ExitCode> {
         }
     } else {
         for ev in &result.events {
-            let text = ev.raw.lines().next().unwrap_or("");
-            writeln!(out, "{} {:<12} {}", ev.time, ev.source, text)?;
+            writeln!(
+                out,
+                "{} {:<12} {}",
+                ev.time,
+                inert(&ev.source),
+                first_line(&ev.raw)
+            )?;
         }
         writeln!(
             out,
@@ -565,6 +643,9 @@ fn cmd_formats(a: FormatsArgs) -> Result<ExitCode> {
 }
 
 fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
+    // Inputs that could not be read make the run a failure, after the analysis
+    // of what was.
+    let mut ingest_code = ExitCode::SUCCESS;
     if !a.paths.is_empty() {
         let opts = IngestOptions {
             index_dir: a.index.index.clone(),
@@ -573,10 +654,8 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
             ..IngestOptions::default()
         };
         let report = ingest::ingest(&opts)?;
-        for s in &report.skipped {
-            let tag = if s.error { "error" } else { "skipped" };
-            eprintln!("onset: {tag}: {}: {}", s.path, s.reason);
-        }
+        report_skipped(&report, true);
+        ingest_code = ingest_exit_code(&report);
     }
     let baseline = match &a.baseline {
         Some(b) => {
@@ -605,10 +684,11 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
     } else {
         write!(out, "{}", crate::render::text::analysis(&incident))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ingest_code)
 }
 
 fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
+    let (from, to) = a.range.checked()?;
     let store = Store::open(&a.index.index)?;
     let opts = crate::analyze::Options {
         baseline: None,
@@ -616,7 +696,7 @@ fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {
     };
     let incident = crate::analyze::incident(&store, &opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for i in crate::render::timeline_within(&incident, a.range.from, a.range.to) {
+    for i in crate::render::timeline_within(&incident, from, to) {
         if a.json {
             serde_json::to_writer(&mut out, &crate::render::json::timeline_item(&incident, i))?;
             writeln!(out)?;
@@ -638,7 +718,7 @@ fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
     let result = search(&store, &req)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if result.events.is_empty() && !a.json {
-        writeln!(out, "No event carries request id {}.", a.id)?;
+        writeln!(out, "No event carries request id {}.", inert(&a.id))?;
     }
     let start = result.events.first().map(|e| e.ts_micros);
     for ev in &result.events {
@@ -652,8 +732,8 @@ fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
                 "{} {:>+9.1} ms {:<12} {}",
                 ev.time,
                 offset,
-                ev.source,
-                ev.raw.lines().next().unwrap_or("")
+                inert(&ev.source),
+                first_line(&ev.raw)
             )?;
         }
     }

@@ -1,9 +1,687 @@
 //! One test per fixed bug, named after it (as ripgrep's `tests/regression.rs`).
 //! Each says what went wrong and asserts the exact behaviour that is now right.
 
-use crate::util::Scratch;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-#[allow(dead_code)]
-fn _scratch() -> Scratch {
-    Scratch::new()
+use crate::util::{fixtures, source, Run, Scratch};
+
+/// Records of the fixture incident's files.
+const ACCESS_RECORDS: u64 = 120;
+const APP_RECORDS: u64 = 135;
+
+/// The fixture file `name` of the incident.
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures().join("incident").join(name)).expect("fixture")
+}
+
+/// The text of `path` for a command line.
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 scratch path")
+}
+
+/// Runs `onset ARGS…` on the scratch index with extra environment, killed
+/// (and the test failed) if it has not ended within `limit`.
+fn onset_within(s: &Scratch, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_onset"))
+        .args(args)
+        .env("ONSET_INDEX", s.index())
+        .envs(env.iter().copied())
+        .current_dir(s.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run onset");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("onset {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Run(child.wait_with_output().expect("output"))
+}
+
+/// `n` nginx access lines, request `i` from client `client(i)`, path `/{tag}/{i}`.
+fn access_lines(n: usize, tag: &str, client: impl Fn(usize) -> String) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "127.0.0.1 - - [14/Mar/2026:1{}:{:02}:{:02} +0000] \"GET /{tag}/{i} HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\" \"{}\" rt=0.010 uct=\"0.001\" urt=\"0.009\" rid={tag}{i:08}\n",
+                (i / 3600) % 10,
+                (i / 60) % 60,
+                i % 60,
+                client(i)
+            )
+        })
+        .collect()
+}
+
+fn events(s: &Scratch, name: &str) -> u64 {
+    let sources = s.onset(&["sources", "--json"]).json();
+    source(&sources, name)["events"].as_u64().expect("events")
+}
+
+fn unparsed(s: &Scratch, name: &str) -> u64 {
+    let sources = s.onset(&["sources", "--json"]).json();
+    source(&sources, name)["unparsed"]
+        .as_u64()
+        .expect("unparsed")
+}
+
+// ---------------------------------------------------------------------------
+// 1. NUL runs and UTF-16
+
+/// `text` with `len` NUL bytes before its line number `at` (0-based).
+fn with_hole(text: &str, at: usize, len: usize) -> Vec<u8> {
+    let mut holed = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if i == at {
+            holed.extend(std::iter::repeat_n(0u8, len));
+        }
+        holed.extend_from_slice(l.as_bytes());
+        holed.push(b'\n');
+    }
+    holed
+}
+
+#[test]
+fn nul_run_before_a_record_does_not_glue_it_to_the_previous_one() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    // Multi-line format: a crash's hole before the 11th line's record.
+    let app = String::from_utf8(fixture("app.log")).unwrap();
+    let lines: Vec<&str> = app.lines().collect();
+    assert!(lines[10].starts_with("2026-"), "{}", lines[10]);
+    std::fs::write(s.path("logs/app.log"), with_hole(&app, 10, 4096)).unwrap();
+    // Single-line format: the same, before the 51st line.
+    let access = String::from_utf8(fixture("access.log")).unwrap();
+    std::fs::write(s.path("logs/access.log"), with_hole(&access, 50, 512)).unwrap();
+    let report = s.onset(&["ingest", "--json", arg(&s.path("logs"))]).json();
+    assert_eq!(report["added"], APP_RECORDS + ACCESS_RECORDS);
+    let nuls: Vec<(String, u64)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let name = Path::new(path).file_name().unwrap().to_str().unwrap();
+            (name.to_string(), f["nul_bytes"].as_u64().unwrap())
+        })
+        .collect();
+    assert!(nuls.contains(&("app.log".into(), 4096)), "{nuls:?}");
+    assert!(nuls.contains(&("access.log".into(), 512)), "{nuls:?}");
+    assert_eq!(events(&s, "app"), APP_RECORDS);
+    assert_eq!(unparsed(&s, "app"), 0);
+    assert_eq!(events(&s, "access"), ACCESS_RECORDS);
+    assert_eq!(unparsed(&s, "access"), 0);
+    // The record after the hole is an event of its own, with its fields.
+    let id = lines[10]
+        .split("request_id=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("a request id on line 11");
+    let hits = s
+        .onset(&[
+            "search",
+            "--json",
+            "--source",
+            "app",
+            &format!("request_id:{id}"),
+        ])
+        .json_lines();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["raw"], lines[10]);
+    // The summary says what was skipped.
+    let text = s.onset(&["ingest", arg(&s.path("logs"))]).ok();
+    assert!(!text.contains("NUL bytes skipped"), "nothing new: {text}");
+}
+
+#[test]
+fn a_nul_in_the_first_8_kib_or_utf16_does_not_make_a_log_binary() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let access = fixture("access.log");
+    // A hole at the very start (the first block of the file was lost).
+    let mut holed = vec![0u8; 1000];
+    holed.extend_from_slice(&access);
+    std::fs::write(s.path("logs/edge.log"), &holed).unwrap();
+    // UTF-16LE with a byte-order mark, and UTF-16BE without one.
+    let text = String::from_utf8(fixture("app.log")).unwrap();
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(s.path("logs/win.log"), &le).unwrap();
+    let be: Vec<u8> = String::from_utf8(fixture("postgresql.log"))
+        .unwrap()
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    std::fs::write(s.path("logs/db.log"), &be).unwrap();
+    let run = s.onset(&["ingest", "--json", arg(&s.path("logs"))]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let sources = s.onset(&["sources", "--json"]).json();
+    assert_eq!(source(&sources, "edge")["events"], ACCESS_RECORDS);
+    assert_eq!(source(&sources, "edge")["unparsed"], 0);
+    assert_eq!(source(&sources, "win")["format"], "python");
+    assert_eq!(source(&sources, "win")["events"], APP_RECORDS);
+    assert_eq!(source(&sources, "win")["unparsed"], 0);
+    assert_eq!(source(&sources, "db")["format"], "postgresql");
+    assert_eq!(source(&sources, "db")["events"], 25);
+    // Decoded text is searchable as text, and a second run reads nothing again.
+    let hits = s
+        .onset(&["search", "--json", "--source", "win", "QueuePool"])
+        .json_lines();
+    assert_eq!(hits.len(), 15);
+    let again = s.onset(&["ingest", "--json", arg(&s.path("logs"))]).json();
+    assert_eq!(again["added"], 0);
+}
+
+// ---------------------------------------------------------------------------
+// 2, 3. Files still being written; over-long last lines
+
+/// Appends `content` to `path` in blocks of `block` bytes (cutting lines and
+/// records anywhere), one every `pause`.
+fn append_slowly(path: PathBuf, content: Vec<u8>, block: usize, pause: Duration) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    for piece in content.chunks(block) {
+        f.write_all(piece).unwrap();
+        f.flush().unwrap();
+        std::thread::sleep(pause);
+    }
+}
+
+#[test]
+fn a_record_cut_by_an_ingest_of_a_growing_file_is_read_whole_later() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let copies = 8;
+    let access = fixture("access.log").repeat(copies);
+    let app = fixture("app.log").repeat(copies);
+    let writers = [
+        (s.path("logs/access.log"), access),
+        (s.path("logs/app.log"), app),
+    ]
+    .map(|(path, content)| {
+        std::thread::spawn(move || append_slowly(path, content, 4096, Duration::from_millis(25)))
+    });
+    // Ingest again and again while both files grow…
+    let mut runs = 0;
+    while writers.iter().any(|w| !w.is_finished()) {
+        s.onset(&["ingest", arg(&s.path("logs"))]).ok();
+        runs += 1;
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    // …then once more, when they no longer change.
+    s.onset(&["ingest", arg(&s.path("logs"))]).ok();
+    assert!(runs >= 2, "the ingests did not overlap the writes ({runs})");
+    assert_eq!(events(&s, "access"), ACCESS_RECORDS * copies as u64);
+    assert_eq!(unparsed(&s, "access"), 0);
+    assert_eq!(events(&s, "app"), APP_RECORDS * copies as u64);
+    assert_eq!(unparsed(&s, "app"), 0);
+    // Every traceback stayed with its record.
+    let hits = s
+        .onset(&[
+            "search",
+            "--json",
+            "--limit",
+            "1000",
+            "--source",
+            "app",
+            "QueuePool",
+        ])
+        .json_lines();
+    assert_eq!(hits.len(), 15 * copies);
+    assert!(hits.iter().all(|h| h["level"] == "error"));
+}
+
+#[test]
+fn a_last_line_over_1_mib_is_not_read_again_by_each_ingest() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let long = format!(
+        "127.0.0.1 - - [14/Mar/2026:10:00:00 +0000] \"GET /{} HTTP/1.1\" 200 1 \"-\" \"x\" \"192.0.2.1\" rt=0.001",
+        "z".repeat(2 << 20)
+    );
+    // Terminated, and (in another file) cut: both are read once.
+    let lines = access_lines(300, "ended", |i| format!("198.51.100.{}", i % 200));
+    std::fs::write(s.path("logs/ended.log"), format!("{lines}{long}\n")).unwrap();
+    let lines = access_lines(300, "cut", |i| format!("198.51.100.{}", i % 200));
+    std::fs::write(s.path("logs/cut.log"), format!("{lines}{long}")).unwrap();
+    for run in 0..3 {
+        let report = s.onset(&["ingest", "--json", arg(&s.path("logs"))]).json();
+        let want = if run == 0 { 2 * 301 } else { 0 };
+        assert_eq!(report["added"], want, "run {run}: {report:#}");
+        assert_eq!(events(&s, "ended"), 301, "run {run}");
+        assert_eq!(events(&s, "cut"), 301, "run {run}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 5. IP ranges
+
+#[test]
+fn client_ranges_compare_addresses_not_text() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let v4 = access_lines(256, "v4", |i| format!("203.0.113.{i}"));
+    let v6 = access_lines(300, "v6", |i| format!("2001:db8::{i:x}"));
+    std::fs::write(s.path("logs/edge.log"), format!("{v4}{v6}")).unwrap();
+    s.onset(&["ingest", arg(&s.path("logs"))]).ok();
+    let count = |q: &str| -> usize {
+        let out = s.onset(&["search", "--json", "--limit", "1000", q]);
+        assert_eq!(out.code(), 0, "{q}: {}", out.stderr());
+        out.json_lines().len()
+    };
+    assert_eq!(count("client:[203.0.113.0 TO 203.0.113.99]"), 100);
+    assert_eq!(count("client:{203.0.113.0 TO 203.0.113.99}"), 98);
+    assert_eq!(count("client:[203.0.113.100 TO 203.0.113.255]"), 156);
+    // IPv4 addresses order before IPv6 ones (as their IPv4-mapped forms).
+    assert_eq!(count("client:[203.0.113.100 TO *]"), 156 + 300);
+    assert_eq!(count("client:203.0.113.0/25"), 128);
+    assert_eq!(
+        count("client:203.0.113.128/26 AND NOT client:203.0.113.130"),
+        63
+    );
+    // IPv6 values are quoted (the query syntax reads `:` as a field separator).
+    assert_eq!(count("client:\"2001:db8::/120\""), 256);
+    assert_eq!(count("client:[2001:db8::100 TO 2001:db8::1ff]"), 44);
+    // Text ranges on other fields are still text ranges.
+    assert_eq!(count("path:[/v4/0 TO /v4/1]"), 2);
+}
+
+// ---------------------------------------------------------------------------
+// 6. Zones
+
+#[test]
+fn a_zone_change_on_a_source_with_events_is_refused_and_a_tz_must_name_a_source() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let app = String::from_utf8(fixture("app.log")).unwrap();
+    let lines: Vec<&str> = app.lines().collect();
+    let first: String = lines[..40].iter().map(|l| format!("{l}\n")).collect();
+    let rest: String = lines[40..].iter().map(|l| format!("{l}\n")).collect();
+    let path = s.path("logs/app.log");
+    std::fs::write(&path, &first).unwrap();
+    s.onset(&["ingest", "--tz", "Europe/Berlin", arg(&path)])
+        .ok();
+    let before = events(&s, "app");
+    assert_eq!(before, 40);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(rest.as_bytes())
+        .unwrap();
+    let run = s.onset(&["ingest", "--tz", "app=America/Chicago", arg(&path)]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("`app`") && run.stderr().contains("Europe/Berlin"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(events(&s, "app"), before, "nothing was read");
+    // Without --tz, the source keeps its zone.
+    s.onset(&["ingest", arg(&path)]).ok();
+    let sources = s.onset(&["sources", "--json"]).json();
+    assert_eq!(source(&sources, "app")["zone"], "Europe/Berlin");
+    assert_eq!(source(&sources, "app")["events"], APP_RECORDS);
+    assert_eq!(source(&sources, "app")["first"], "2026-03-14T08:00:00.188Z");
+    // A --tz that names no source, or none at all, is a usage error.
+    for tz in ["nosuch=UTC", "=UTC"] {
+        let run = s.onset(&["ingest", "--tz", tz, arg(&path)]);
+        assert_eq!(run.code(), 2, "--tz {tz}: {}", run.stderr());
+        assert!(run.stderr().contains("--tz"), "{}", run.stderr());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 7, 8. Folders: links, loops, hidden files; names that are not UTF-8
+
+#[cfg(unix)]
+#[test]
+fn a_folder_with_symlink_loops_is_read_once_and_ends() {
+    use std::os::unix::fs::symlink;
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs/sub")).unwrap();
+    std::fs::write(
+        s.path("logs/one.log"),
+        access_lines(1, "one", |_| "192.0.2.1".into()),
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("logs/.hidden.log"),
+        access_lines(5, "hid", |_| "192.0.2.2".into()),
+    )
+    .unwrap();
+    symlink(".", s.path("logs/self")).unwrap();
+    symlink("..", s.path("logs/sub/up")).unwrap();
+    let run = onset_within(
+        &s,
+        &["ingest", "--json", arg(&s.path("logs"))],
+        &[],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let report = run.json();
+    assert_eq!(report["added"], 1);
+    assert_eq!(report["files"].as_array().unwrap().len(), 1);
+    let sources = s.onset(&["sources", "--json"]).json();
+    assert_eq!(sources.as_array().unwrap().len(), 1);
+    assert_eq!(source(&sources, "one")["events"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_whose_names_are_not_utf8_keep_their_own_sources_and_formats() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let s = Scratch::new();
+    let logs = s.path("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(
+        logs.join(OsStr::from_bytes(b"app-\xff.log")),
+        fixture("app.log"),
+    )
+    .unwrap();
+    std::fs::write(
+        logs.join(OsStr::from_bytes(b"edge-\xfe.log")),
+        fixture("access.log"),
+    )
+    .unwrap();
+    s.onset(&["ingest", arg(&logs)]).ok();
+    let sources = s.onset(&["sources", "--json"]).json();
+    assert_eq!(sources.as_array().unwrap().len(), 2, "{sources:#}");
+    let app = source(&sources, "app-\\xFF");
+    assert_eq!(app["format"], "python");
+    assert_eq!(app["events"], APP_RECORDS);
+    let edge = source(&sources, "edge-\\xFE");
+    assert_eq!(edge["format"], "nginx-access");
+    assert_eq!(edge["events"], ACCESS_RECORDS);
+}
+
+// ---------------------------------------------------------------------------
+// 9. A different file with the same head
+
+#[test]
+fn a_file_sharing_the_head_of_an_ingested_one_is_read_from_its_start() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let head = access_lines(50, "head", |i| format!("198.51.100.{i}"));
+    assert!(head.len() > 4096);
+    let a = format!("{head}{}", access_lines(1980, "a", |_| "192.0.2.1".into()));
+    let b = format!("{head}{}", access_lines(3980, "b", |_| "192.0.2.2".into()));
+    std::fs::write(s.path("logs/a.log"), a).unwrap();
+    s.onset(&["ingest", arg(&s.path("logs/a.log"))]).ok();
+    std::fs::write(s.path("logs/b.log"), b).unwrap();
+    s.onset(&["ingest", arg(&s.path("logs/b.log"))]).ok();
+    assert_eq!(events(&s, "a"), 2030);
+    assert_eq!(events(&s, "b"), 4030);
+    assert_eq!(unparsed(&s, "b"), 0);
+    // Both are then up to date.
+    let again = s.onset(&["ingest", "--json", arg(&s.path("logs"))]).json();
+    assert_eq!(again["added"], 0);
+}
+
+// ---------------------------------------------------------------------------
+// 10, 11. A full disk; the reorder buffer
+
+/// A folder `logs` with `big.log`: `lines` access lines, request ids `r00000000`….
+fn big_log(s: &Scratch, lines: usize) -> PathBuf {
+    let logs = s.path("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let text = access_lines(lines, "r", |i| format!("198.51.100.{}", i % 250));
+    std::fs::write(logs.join("big.log"), text).unwrap();
+    logs
+}
+
+#[test]
+fn a_full_disk_ends_the_ingest_promptly_with_its_cause_and_the_index_stays_usable() {
+    let s = Scratch::new();
+    let lines = 40_000;
+    let logs = big_log(&s, lines);
+    // The size of the whole index, written without a limit.
+    s.onset(&[
+        "ingest",
+        "--threads",
+        "2",
+        "--commit-bytes",
+        "1000000",
+        arg(&logs),
+    ])
+    .ok();
+    let size: u64 = std::fs::read_dir(s.index())
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    // The disk fills at a tenth of it, at half of it, at nine tenths.
+    for limit in [size / 10, size / 2, size * 9 / 10].map(|n| n.to_string()) {
+        let limit = limit.as_str();
+        let _ = std::fs::remove_dir_all(s.index());
+        let run = onset_within(
+            &s,
+            &[
+                "ingest",
+                "--threads",
+                "2",
+                "--commit-bytes",
+                "1000000",
+                arg(&logs),
+            ],
+            &[("ONSET_TEST_WRITE_LIMIT", limit)],
+            Duration::from_secs(120),
+        );
+        assert_eq!(run.code(), 1, "limit {limit}: {}", run.stderr());
+        assert!(
+            run.stderr().contains("is full") && run.stderr().contains("No space left"),
+            "limit {limit}: {}",
+            run.stderr()
+        );
+        // The index opens, and the next ingest completes it: every line once.
+        let _ = s.onset(&["sources", "--json"]);
+        s.onset(&["ingest", arg(&logs)]).ok();
+        assert_eq!(events(&s, "big"), lines as u64, "limit {limit}");
+        let total = s.onset(&["search", "--limit", "0", "source:big"]).ok();
+        assert!(total.contains("of 40,000 matching"), "{total}");
+    }
+}
+
+#[test]
+fn many_chunks_parsed_out_of_order_are_indexed_in_order_exactly_once() {
+    // The reorder buffer is bounded by tickets (a debug assertion checks
+    // it on every chunk); the records come out whole and in file order.
+    let s = Scratch::new();
+    let lines = 60_000;
+    let logs = big_log(&s, lines);
+    s.onset(&["ingest", "--threads", "4", arg(&logs)]).ok();
+    assert_eq!(events(&s, "big"), lines as u64);
+    for probe in [0, 1, 29_999, 59_999] {
+        let hits = s
+            .onset(&["search", "--json", &format!("request_id:r{probe:08}")])
+            .json_lines();
+        assert_eq!(hits.len(), 1, "{probe}");
+        assert_eq!(hits[0]["line"], probe + 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 13, 14. Usage errors and exit codes
+
+#[test]
+fn deep_queries_and_huge_limits_are_usage_errors_not_crashes() {
+    let s = Scratch::new();
+    s.onset(&["ingest", arg(&fixtures().join("incident/access.log"))])
+        .ok();
+    let nots = format!("{}status:200", "NOT ".repeat(1871));
+    let parens = format!("{}status:200{}", "(".repeat(10_000), ")".repeat(10_000));
+    for q in [&nots, &parens] {
+        let run = s.onset(&["search", q]);
+        assert_eq!(run.code(), 2, "{}", run.stderr());
+        assert!(run.stderr().contains("nested"), "{}", run.stderr());
+    }
+    // At the bound, it runs.
+    let plain = s
+        .onset(&["search", "--json", "--limit", "1000", "status:200"])
+        .json_lines();
+    let deep = format!("{}status:200{}", "(".repeat(100), ")".repeat(100));
+    let hits = s
+        .onset(&["search", "--json", "--limit", "1000", &deep])
+        .json_lines();
+    assert_eq!(hits.len(), plain.len());
+    assert_eq!(hits.len(), 105);
+    for limit in ["1000000000000", "18446744073709551615", "1000001"] {
+        let run = s.onset(&["search", "--limit", limit, "status:200"]);
+        assert_eq!(run.code(), 2, "--limit {limit}: {}", run.stderr());
+        assert!(run.stderr().contains("--limit"), "{}", run.stderr());
+    }
+}
+
+#[test]
+fn unread_inputs_and_misused_options_give_the_documented_exit_codes() {
+    let s = Scratch::new();
+    let access = fixtures().join("incident/access.log");
+    // analyze PATH with an input that cannot be read: the analysis of the
+    // rest is printed, and the run is a failure.
+    let run = s.onset(&["analyze", arg(&access), arg(&s.path("missing.log"))]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("missing.log"), "{}", run.stderr());
+    assert!(!run.stdout().is_empty());
+    // An ingest that reads nothing at all.
+    std::fs::create_dir_all(s.path("junk")).unwrap();
+    std::fs::write(s.path("junk/core.bin"), [1u8, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+    std::fs::write(s.path("junk/empty.log"), "").unwrap();
+    let run = s.onset(&["ingest", arg(&s.path("junk"))]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("no log was read"), "{}", run.stderr());
+    // Usage errors: 2.
+    let run = s.onset(&["ingest", "--format", "nope", arg(&access)]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("nope"), "{}", run.stderr());
+    for cmd in ["search", "timeline"] {
+        let run = s.onset(&[
+            cmd,
+            "--from",
+            "2026-03-14 10:00",
+            "--to",
+            "2026-03-14 09:00",
+        ]);
+        assert_eq!(run.code(), 2, "{cmd}: {}", run.stderr());
+        assert!(run.stderr().contains("--from"), "{}", run.stderr());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 15. A read-only index; what tantivy's errors mean
+
+#[test]
+fn an_index_that_cannot_be_written_can_still_be_searched() {
+    let s = Scratch::new();
+    s.onset(&["ingest", arg(&fixtures().join("incident/access.log"))])
+        .ok();
+    // The readers' lock file cannot be created (a read-only mount, another
+    // user's folder): here, something else stands where it would be.
+    let lock = s.index().join(".tantivy-meta.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::fs::create_dir_all(lock.join("x")).unwrap();
+    let hits = s
+        .onset(&["search", "--json", "--limit", "1000", "status:502"])
+        .json_lines();
+    assert_eq!(hits.len(), 7);
+    s.onset(&["analyze"]).ok();
+}
+
+#[test]
+fn an_index_being_written_says_so_instead_of_showing_tantivy_internals() {
+    let s = Scratch::new();
+    // An ingest of standard input holds the index until its input ends.
+    let mut first = Command::new(env!("CARGO_BIN_EXE_onset"))
+        .args(["ingest", "--source", "db=-", "-"])
+        .env("ONSET_INDEX", s.index())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !s.index().join("meta.json").exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let run = s.onset(&["ingest", arg(&fixtures().join("incident/access.log"))]);
+    let mut stdin = first.stdin.take().unwrap();
+    stdin.write_all(&fixture("postgresql.log")).unwrap();
+    drop(stdin);
+    assert!(first.wait().unwrap().success());
+    assert_eq!(run.code(), 1);
+    let err = run.stderr();
+    assert!(
+        err.contains("being written by another `onset ingest`") && !err.contains("LockBusy"),
+        "{err}"
+    );
+    // Meanwhile and after, it reads.
+    assert_eq!(events(&s, "db"), 25);
+}
+
+// ---------------------------------------------------------------------------
+// 16. Terminal safety
+
+#[test]
+fn control_characters_from_logs_never_reach_the_terminal() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let nasty = [
+        "\x1b]52;c;aGVsbG8=\x07",
+        "\x1b]0;pwned\x07",
+        "\x1b[2J\x1b[H",
+        "ok\rFAKE",
+        "abc\x08\x08\x08xyz",
+    ];
+    let mut log = String::new();
+    for (i, n) in nasty.iter().enumerate() {
+        log.push_str(&format!(
+            "127.0.0.1 - - [14/Mar/2026:09:00:0{i} +0000] \"GET /x{n} HTTP/1.1\" 500 1 \"-\" \"{n}\" \"192.0.2.{i}\" rt=0.001 rid=evil{i}\n"
+        ));
+    }
+    let name = "edge\x1b[31m.log";
+    std::fs::write(s.path("logs").join(name), &log).unwrap();
+    let logs = s.path("logs");
+    let outputs = [
+        s.onset(&["ingest", arg(&logs)]),
+        s.onset(&["sources"]),
+        s.onset(&["search", "status:500"]),
+        s.onset(&["trace", "evil0"]),
+        s.onset(&["timeline"]),
+        s.onset(&["analyze"]),
+    ];
+    for (i, run) in outputs.iter().enumerate() {
+        for (stream, bytes) in [("stdout", &run.0.stdout), ("stderr", &run.0.stderr)] {
+            let bad: Vec<u8> = bytes
+                .iter()
+                .copied()
+                .filter(|&b| b < 0x20 && b != b'\n' && b != b'\t' || b == 0x7f)
+                .collect();
+            assert!(
+                bad.is_empty(),
+                "command {i} wrote control bytes {bad:?} to {stream}:\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    let found = outputs[2].stdout();
+    assert!(found.contains("␛]52;c;aGVsbG8=␇"), "{found}");
+    assert!(found.contains("-- 5 of 5 matching events"), "{found}");
+    assert!(
+        outputs[1].stdout().contains("edge␛[31m"),
+        "{}",
+        outputs[1].stdout()
+    );
 }

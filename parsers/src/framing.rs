@@ -16,11 +16,16 @@
 //! kept), and a record is ended after [`MAX_RECORD`] bytes (the following
 //! lines start a new record, so nothing is lost). Invalid UTF-8 is decoded
 //! lossily and flagged. Blank lines between records are skipped and counted.
+//!
+//! A run of NUL bytes — what a filesystem leaves where a crash lost a write —
+//! ends the line and the record it is in, and is skipped and counted
+//! ([`Framer::nul_bytes`]): the record after it is read on its own, not glued
+//! to the one before.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-use memchr::memchr;
+use memchr::{memchr, memchr2};
 
 use crate::format::Format;
 
@@ -48,6 +53,18 @@ pub struct Record<'a> {
     pub lossy: bool,
 }
 
+/// How a line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineEnd {
+    /// A `\n` (a `\r` before it is not part of the line).
+    Newline,
+    /// A run of NUL bytes: what a filesystem leaves where a crash lost a
+    /// write. It ends the line and the record; it is skipped and counted.
+    Nul,
+    /// The end of the data.
+    Eof,
+}
+
 /// Iterates the records of a buffer for one format.
 pub struct Framer<'a> {
     data: &'a [u8],
@@ -57,6 +74,7 @@ pub struct Framer<'a> {
     format: &'a dyn Format,
     multiline: bool,
     blank_lines: u64,
+    nul_bytes: u64,
 }
 
 impl<'a> Framer<'a> {
@@ -71,6 +89,7 @@ impl<'a> Framer<'a> {
             format,
             multiline: format.multiline(),
             blank_lines: 0,
+            nul_bytes: 0,
         }
     }
 
@@ -84,20 +103,32 @@ impl<'a> Framer<'a> {
         self.blank_lines
     }
 
-    /// The next line at `pos`: (content end without `\r\n`, start of the next line).
+    /// NUL bytes skipped so far (runs of them end lines and records).
+    pub fn nul_bytes(&self) -> u64 {
+        self.nul_bytes
+    }
+
+    /// The next line at `pos`: (content end without `\r\n`, start of the
+    /// next line, how it ends).
     #[inline]
-    fn line_at(&self, pos: usize) -> (usize, usize) {
+    fn line_at(&self, pos: usize) -> (usize, usize, LineEnd) {
         let rest = &self.data[pos..];
-        let (end, next) = match memchr(b'\n', rest) {
-            Some(i) => (pos + i, pos + i + 1),
-            None => (self.data.len(), self.data.len()),
-        };
-        let end = if end > pos && self.data[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        (end, next)
+        match memchr2(b'\n', 0, rest) {
+            Some(i) if rest[i] == b'\n' => {
+                let end = pos + i;
+                let end = if end > pos && self.data[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
+                (end, pos + i + 1, LineEnd::Newline)
+            }
+            Some(i) => {
+                let run = rest[i..].iter().take_while(|&&b| b == 0).count();
+                (pos + i, pos + i + run, LineEnd::Nul)
+            }
+            None => (self.data.len(), self.data.len(), LineEnd::Eof),
+        }
     }
 }
 
@@ -125,19 +156,25 @@ impl<'a> Iterator for Framer<'a> {
     type Item = Record<'a>;
 
     fn next(&mut self) -> Option<Record<'a>> {
-        // Skip blank lines between records.
-        let (first_end, mut next) = loop {
+        // Skip blank lines and NUL runs between records.
+        let (first_end, mut next, first_ends) = loop {
             if self.pos >= self.data.len() {
                 return None;
             }
-            let (end, next) = self.line_at(self.pos);
+            let (end, next, ends) = self.line_at(self.pos);
             if is_blank(&self.data[self.pos..end]) {
-                self.blank_lines += 1;
+                match ends {
+                    LineEnd::Newline => {
+                        self.blank_lines += 1;
+                        self.line += 1;
+                    }
+                    LineEnd::Nul => self.nul_bytes += (next - end) as u64,
+                    LineEnd::Eof => self.blank_lines += 1,
+                }
                 self.pos = next;
-                self.line += 1;
                 continue;
             }
-            break (end, next);
+            break (end, next, ends);
         };
         let start = self.pos;
         let first_line = self.line;
@@ -148,39 +185,48 @@ impl<'a> Iterator for Framer<'a> {
             truncated = true;
         }
         let mut lines = 1u32;
-        self.line += 1;
-        if self.multiline && !truncated {
-            // The end of the last non-blank line taken, so trailing blank lines stay out.
-            let mut taken = next;
-            let mut last_content_end = end;
-            let mut pending_blank = 0u64;
-            while next < self.data.len() {
-                let (le, ln) = self.line_at(next);
-                let line = &self.data[next..le];
-                if le - next > MAX_LINE || le - start > MAX_RECORD || lines == u32::MAX {
+        let mut newlines = u64::from(first_ends == LineEnd::Newline);
+        if first_ends == LineEnd::Nul {
+            self.nul_bytes += (next - first_end) as u64;
+        }
+        if self.multiline && !truncated && first_ends == LineEnd::Newline {
+            // What was taken so far: trailing blank lines stay out of the record.
+            let mut scan = next;
+            let mut scan_lines = lines;
+            let mut scan_newlines = newlines;
+            while scan < self.data.len() {
+                let (le, ln, ends) = self.line_at(scan);
+                let line = &self.data[scan..le];
+                if le - scan > MAX_LINE || le - start > MAX_RECORD || scan_lines == u32::MAX {
                     break;
                 }
                 let blank = is_blank(line);
+                if blank && ends == LineEnd::Nul {
+                    break;
+                }
                 if !blank && starts(self.format, line) {
                     break;
                 }
-                lines += 1;
-                if blank {
-                    pending_blank += 1;
-                } else {
-                    last_content_end = le;
-                    pending_blank = 0;
-                    taken = ln;
+                scan_lines += 1;
+                scan_newlines += u64::from(ends == LineEnd::Newline);
+                scan = ln;
+                if !blank {
+                    next = ln;
+                    end = le;
+                    lines = scan_lines;
+                    newlines = scan_newlines;
+                    if ends == LineEnd::Nul {
+                        self.nul_bytes += (ln - le) as u64;
+                    }
                 }
-                next = ln;
+                if ends != LineEnd::Newline {
+                    // A NUL run ends the record (and so does the end of the data).
+                    break;
+                }
             }
-            // Trailing blank lines are not part of the record: give them back.
-            lines -= pending_blank as u32;
-            next = taken;
-            end = last_content_end;
         }
         self.pos = next;
-        self.line = first_line + u64::from(lines);
+        self.line = first_line + newlines;
         let bytes = &self.data[start..end];
         let (text, lossy) = match std::str::from_utf8(bytes) {
             Ok(s) if memchr(b'\r', bytes).is_none() => (Cow::Borrowed(s), false),
@@ -210,19 +256,40 @@ pub struct Chunk {
     pub first_line: u64,
     /// Offset of the first byte in the input.
     pub offset: u64,
+    /// Offset in the input just past the chunk: where reading resumes. It is
+    /// `offset + data.len()` unless the end of an over-long line was dropped.
+    pub end_offset: u64,
+    /// Number of the line just past the chunk.
+    pub end_line: u64,
+}
+
+impl Chunk {
+    /// Whether `data` ends where the input does at `end_offset` (it does
+    /// not when the chunk ends with the kept part of an over-long line).
+    pub fn is_whole(&self) -> bool {
+        self.offset + self.data.len() as u64 == self.end_offset
+    }
 }
 
 /// Cuts a reader into [`Chunk`]s of about `target` bytes that end on record
 /// boundaries, holding at most `target + MAX_LINE` bytes at once (plus
 /// one 64 KiB read).
+///
+/// For a file that may still be growing, [`Chunker::hold_tail`] keeps its
+/// last record back at the end of the input — a line still being written,
+/// a traceback whose lines are still to come — so that it is read whole by
+/// a later pass; [`Chunker::finish`] hands it out once the input is known
+/// to be complete.
 pub struct Chunker<'f, R> {
     reader: R,
     format: &'f dyn Format,
     buf: Vec<u8>,
     target: usize,
     eof: bool,
-    /// Inside an over-long line whose kept part was already emitted: drop bytes until `\n`.
-    discarding: bool,
+    /// Keep the last record back at the end of the input.
+    hold: bool,
+    /// An over-long line whose end was not found before the end of the input.
+    held_cut: Option<Chunk>,
     next_line: u64,
     next_offset: u64,
     bytes_read: u64,
@@ -237,7 +304,8 @@ impl<'f, R: Read> Chunker<'f, R> {
             buf: Vec::with_capacity(target.max(1) + 64 * 1024),
             target: target.max(1),
             eof: false,
-            discarding: false,
+            hold: false,
+            held_cut: None,
             next_line: 1,
             next_offset: 0,
             bytes_read: 0,
@@ -252,58 +320,78 @@ impl<'f, R: Read> Chunker<'f, R> {
         self
     }
 
+    /// Keeps the last record back at the end of the input (see the type's
+    /// documentation): for a single-line format an unterminated last line,
+    /// for a multi-line one the whole last record.
+    pub fn hold_tail(mut self, hold: bool) -> Self {
+        self.hold = hold;
+        self
+    }
+
     /// Bytes read from the reader so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.bytes_read
     }
 
+    /// Whether a record is held back (after [`Chunker::next_chunk`] returned `None`).
+    pub fn holds_tail(&self) -> bool {
+        !self.buf.is_empty() || self.held_cut.is_some()
+    }
+
+    /// The held-back record as a last chunk, once the input is known to be
+    /// complete (`None` if nothing is held).
+    pub fn finish(&mut self) -> Option<Chunk> {
+        if let Some(cut) = self.held_cut.take() {
+            self.next_line = cut.end_line;
+            self.next_offset = cut.end_offset;
+            return Some(cut);
+        }
+        if self.buf.is_empty() {
+            return None;
+        }
+        let data = std::mem::take(&mut self.buf);
+        Some(self.emit(data))
+    }
+
+    fn read_some(&mut self, tmp: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.reader.read(tmp) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(0);
+                }
+                Ok(n) => {
+                    self.bytes_read += n as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     fn fill(&mut self, want: usize) -> io::Result<()> {
         let mut tmp = [0u8; 64 * 1024];
         while self.buf.len() < want && !self.eof {
-            let n = match self.reader.read(&mut tmp) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            self.bytes_read += n as u64;
-            let mut data = &tmp[..n];
-            if self.discarding {
-                match memchr(b'\n', data) {
-                    Some(i) => {
-                        self.discarding = false;
-                        self.next_offset += i as u64 + 1;
-                        data = &data[i + 1..];
-                    }
-                    None => {
-                        self.next_offset += n as u64;
-                        continue;
-                    }
-                }
-            }
-            self.buf.extend_from_slice(data);
+            let n = self.read_some(&mut tmp)?;
+            self.buf.extend_from_slice(&tmp[..n]);
         }
         Ok(())
     }
 
     /// Where the last complete record in `buf` ends, or `None` if `buf`
-    /// holds no record boundary after its first line.
+    /// holds no record boundary after its first line. A NUL run always ends
+    /// a record; a line break does for single-line formats, and for
+    /// multi-line ones when the (complete) line after it starts a record.
     fn boundary(&self) -> Option<usize> {
         let multiline = self.format.multiline();
         let mut end = self.buf.len();
-        // `end` is one past a '\n': the candidate boundary is `end`.
-        while let Some(nl) = memchr::memrchr(b'\n', &self.buf[..end]) {
+        while let Some(nl) = memchr::memrchr2(b'\n', 0, &self.buf[..end]) {
             let candidate = nl + 1;
-            if candidate == 0 {
-                return None;
-            }
-            if !multiline {
+            if !multiline || self.buf[nl] == 0 {
                 return Some(candidate);
             }
-            let line_end = memchr(b'\n', &self.buf[candidate..]).map(|i| candidate + i);
+            let line_end = memchr2(b'\n', 0, &self.buf[candidate..]).map(|i| candidate + i);
             // A line not yet complete cannot be judged: look earlier.
             if let Some(le) = line_end {
                 let line = &self.buf[candidate..le];
@@ -320,16 +408,39 @@ impl<'f, R: Read> Chunker<'f, R> {
         None
     }
 
-    /// The next chunk, or `None` at the end of the input.
+    /// Where what is certain ends in `buf` at the end of the input of a
+    /// file that may grow: before its last record (see [`Chunker::hold_tail`]).
+    fn certain_end(&self) -> usize {
+        if self.format.multiline() {
+            self.boundary().unwrap_or(0)
+        } else {
+            memchr::memrchr2(b'\n', 0, &self.buf).map_or(0, |i| i + 1)
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the input (or, holding the
+    /// tail, at the last record).
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         let mut want = self.target;
         loop {
+            if self.held_cut.is_some() {
+                return Ok(None);
+            }
             self.fill(want)?;
             if self.buf.is_empty() {
                 return Ok(None);
             }
             if self.eof {
-                let data = std::mem::take(&mut self.buf);
+                let end = if self.hold {
+                    self.certain_end()
+                } else {
+                    self.buf.len()
+                };
+                if end == 0 {
+                    return Ok(None);
+                }
+                let rest = self.buf.split_off(end);
+                let data = std::mem::replace(&mut self.buf, rest);
                 return Ok(Some(self.emit(data)));
             }
             if let Some(b) = self.boundary() {
@@ -341,7 +452,10 @@ impl<'f, R: Read> Chunker<'f, R> {
             }
             // No boundary: one record or one line fills the buffer.
             if self.buf.len() >= self.target + MAX_LINE || self.buf.len() >= MAX_RECORD {
-                return Ok(Some(self.force_split()));
+                if let Some(chunk) = self.force_split()? {
+                    return Ok(Some(chunk));
+                }
+                continue;
             }
             // Read more, but never past the bound: a read can still add up
             // to 64 KiB over it, which is the slack the bound allows.
@@ -350,42 +464,70 @@ impl<'f, R: Read> Chunker<'f, R> {
     }
 
     /// Emits what the buffer holds when no record boundary was found in it:
-    /// up to the last line break, or the kept part of one over-long line.
-    fn force_split(&mut self) -> Chunk {
-        match memchr::memrchr(b'\n', &self.buf) {
-            Some(nl) => {
-                let rest = self.buf.split_off(nl + 1);
-                let data = std::mem::replace(&mut self.buf, rest);
-                self.emit(data)
-            }
-            None => {
-                // One line longer than the buffer: keep MAX_LINE + 1 bytes so the
-                // framer sees it is over-long and flags it, drop the rest of it.
-                let total = self.buf.len() as u64;
-                let mut data = std::mem::take(&mut self.buf);
-                data.truncate(MAX_LINE + 1);
-                data.push(b'\n');
-                let chunk = Chunk {
-                    first_line: self.next_line,
-                    offset: self.next_offset,
-                    data,
-                };
-                self.next_line += 1;
-                self.next_offset += total;
-                self.discarding = true;
-                chunk
+    /// up to the last line break, or the kept part of one over-long line
+    /// (its rest is read and dropped here, so the chunk ends where the line
+    /// does). `None` when that line reached the end of the input and the
+    /// tail is held.
+    fn force_split(&mut self) -> io::Result<Option<Chunk>> {
+        if let Some(nl) = memchr::memrchr2(b'\n', 0, &self.buf) {
+            let rest = self.buf.split_off(nl + 1);
+            let data = std::mem::replace(&mut self.buf, rest);
+            return Ok(Some(self.emit(data)));
+        }
+        // One line longer than the buffer: keep MAX_LINE + 1 bytes so the
+        // framer sees it is over-long and flags it, drop the rest of it.
+        let mut span = self.buf.len() as u64;
+        let mut data = std::mem::take(&mut self.buf);
+        data.truncate(MAX_LINE + 1);
+        let mut tmp = [0u8; 64 * 1024];
+        let mut ended = false;
+        let mut end_line = self.next_line;
+        while !self.eof {
+            let n = self.read_some(&mut tmp)?;
+            match memchr2(b'\n', 0, &tmp[..n]) {
+                Some(i) => {
+                    // A `\n` ends the line; a NUL run stays for the framer
+                    // to skip and count.
+                    let newline = tmp[i] == b'\n';
+                    span += (i + usize::from(newline)) as u64;
+                    end_line += u64::from(newline);
+                    self.buf
+                        .extend_from_slice(&tmp[i + usize::from(newline)..n]);
+                    ended = true;
+                    break;
+                }
+                None => span += n as u64,
             }
         }
-    }
-
-    fn emit(&mut self, data: Vec<u8>) -> Chunk {
+        data.push(b'\n');
         let chunk = Chunk {
             first_line: self.next_line,
             offset: self.next_offset,
+            end_offset: self.next_offset + span,
+            end_line,
             data,
         };
-        self.next_line += memchr::memchr_iter(b'\n', &chunk.data).count() as u64;
-        self.next_offset += chunk.data.len() as u64;
+        if !ended && self.hold {
+            self.held_cut = Some(chunk);
+            return Ok(None);
+        }
+        self.next_offset = chunk.end_offset;
+        self.next_line = chunk.end_line;
+        Ok(Some(chunk))
+    }
+
+    fn emit(&mut self, data: Vec<u8>) -> Chunk {
+        let end_line = self.next_line + memchr::memchr_iter(b'\n', &data).count() as u64;
+        let end_offset = self.next_offset + data.len() as u64;
+        let chunk = Chunk {
+            first_line: self.next_line,
+            offset: self.next_offset,
+            end_offset,
+            end_line,
+            data,
+        };
+        self.next_line = end_line;
+        self.next_offset = end_offset;
         chunk
     }
 }
@@ -404,21 +546,33 @@ fn starts(format: &dyn Format, line: &[u8]) -> bool {
     }
 }
 
-/// Whether a file's first bytes look binary (NUL bytes, or mostly control
-/// bytes): such a file is refused rather than indexed as garbage.
+/// Whether a file's first bytes are mostly not text: such a file is
+/// refused rather than indexed as garbage. NUL bytes are left out of the
+/// count — runs of them are what a crash leaves in a log, and the framer
+/// skips them — so a log with a hole in its first kilobytes is still read;
+/// what is counted against the text is other control bytes and bytes that
+/// are not UTF-8. More than a quarter of those is binary. (UTF-16 text is
+/// decoded before it gets here.)
 pub fn looks_binary(head: &[u8]) -> bool {
     let sample = &head[..head.len().min(8192)];
-    if sample.is_empty() {
-        return false;
+    let mut text = 0usize;
+    let mut other = 0usize;
+    for piece in sample.utf8_chunks() {
+        for c in piece.valid().chars() {
+            match c {
+                '\0' => {}
+                '\n' | '\r' | '\t' | '\x0c' | '\x1b' => text += 1,
+                c if c.is_control() => other += 1,
+                c => text += c.len_utf8(),
+            }
+        }
+        other += piece.invalid().len();
     }
-    if memchr(0, sample).is_some() {
-        return true;
+    // A character cut by the end of the sample is not held against it.
+    if sample.len() == 8192 {
+        other = other.saturating_sub(3);
     }
-    let control = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
-        .count();
-    control * 10 > sample.len()
+    other * 4 > text + other
 }
 
 #[cfg(test)]

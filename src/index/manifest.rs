@@ -18,6 +18,10 @@ pub const FINGERPRINT_LEN: usize = 4096;
 /// Files shorter than this are matched by path too, since a short head says little.
 pub const MIN_FINGERPRINT_LEN: usize = 256;
 
+/// How many bytes before a file's offset are checked before resuming there
+/// ([`FileEntry::tail_hash`]).
+pub const TAIL_LEN: usize = 1024;
+
 /// The whole manifest.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -44,6 +48,9 @@ pub struct FileEntry {
     /// Compression (`gzip`, `zstd`) or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<String>,
+    /// Text encoding it was decoded from (`utf-16le`, `utf-16be`), or none for UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Length of the fingerprinted head (≤ [`FINGERPRINT_LEN`]).
     pub fp_len: usize,
     /// xxh3 of the first `fp_len` decompressed bytes.
@@ -61,6 +68,18 @@ pub struct FileEntry {
     /// Blank lines skipped.
     #[serde(default)]
     pub blank_lines: u64,
+    /// NUL bytes skipped (runs of them are what a crash leaves in a file).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub nul_bytes: u64,
+    /// Length of the stretch of (decompressed) bytes that ends at `offset`
+    /// and whose hash is `tail_hash` (0: not known). A file whose head is
+    /// that of an ingested one is resumed at its offset only if these bytes
+    /// match too: otherwise it is another file that starts the same way.
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub tail_len: usize,
+    /// xxh3 of the `tail_len` bytes before `offset`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tail_hash: u64,
     /// Last event time (µs since the epoch), inherited by a resumed file's first
     /// records if they have no time of their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,19 +131,31 @@ impl Manifest {
         }
     }
 
-    /// The commit payload.
-    pub fn to_payload(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The commit payload. An error (never expected) must stop the commit:
+    /// an empty payload would forget every file.
+    pub fn to_payload(&self) -> serde_json::Result<String> {
+        serde_json::to_string(self)
     }
 
     /// The entry of a file already seen, found by content fingerprint: the
     /// same head bytes mean the same file, whatever it is called now (a
     /// rotated `access.log` that became `access.log.1` or `access.log.2.gz`).
     /// `head` is the file's first (up to [`FINGERPRINT_LEN`]) decompressed bytes.
+    /// The head is hashed once per fingerprint length (almost always one),
+    /// not once per entry.
     pub fn find(&self, path: &str, head: &[u8]) -> Option<usize> {
+        let mut hashes: Vec<(usize, u64)> = Vec::with_capacity(2);
+        let mut hash_of = |len: usize| match hashes.iter().find(|(l, _)| *l == len) {
+            Some(&(_, h)) => h,
+            None => {
+                let h = fingerprint(&head[..len]);
+                hashes.push((len, h));
+                h
+            }
+        };
         let mut by_content = None;
         for (i, f) in self.files.iter().enumerate() {
-            if f.fp_len > head.len() || fingerprint(&head[..f.fp_len]) != f.fp_hash {
+            if f.fp_len > head.len() || hash_of(f.fp_len) != f.fp_hash {
                 continue;
             }
             if f.path == path {
@@ -136,6 +167,14 @@ impl Manifest {
         }
         by_content
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+fn is_zero_len(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The fingerprint of a file head.

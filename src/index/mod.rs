@@ -5,6 +5,7 @@
 //! `payload` is our [`Manifest`] — and one set of segment files per
 //! segment). Nothing else: deleting the folder forgets everything.
 
+pub mod directory;
 pub mod document;
 pub mod manifest;
 pub mod scan;
@@ -16,9 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
-use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
+use directory::IndexDirectory;
+pub use directory::WriteFailure;
 pub use document::{Decoder, StoredEvent};
 pub use manifest::{FileEntry, Manifest, SourceEntry};
 pub use schema::Fields;
@@ -41,6 +44,8 @@ pub struct Store {
     pub fields: Fields,
     /// Its folder.
     pub dir: PathBuf,
+    /// The first failed write to the folder, if any.
+    pub failure: WriteFailure,
     /// Reads stored documents back, made on first use.
     decoder: OnceLock<Decoder>,
 }
@@ -50,19 +55,22 @@ impl Store {
     pub fn open_or_create(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
-        let mmap = MmapDirectory::open(dir)
+        let directory = IndexDirectory::open(dir)
             .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
-        if Index::exists(&mmap)? {
+        if Index::exists(&directory)? {
             return Store::open(dir);
         }
         let (schema, fields) = schema::build();
-        let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
+        let failure = directory.failure();
+        let index = Index::create(directory, schema, tantivy::IndexSettings::default())
+            .map_err(|e| explain(e, dir))
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
         schema::register_tokenizers(&index);
         Ok(Store {
             index,
             fields,
             dir: dir.to_path_buf(),
+            failure,
             decoder: OnceLock::new(),
         })
     }
@@ -76,7 +84,11 @@ impl Store {
                 dir.display()
             );
         }
-        let index = Index::open_in_dir(dir)
+        let directory = IndexDirectory::open(dir)
+            .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
+        let failure = directory.failure();
+        let index = Index::open(directory)
+            .map_err(|e| explain(e, dir))
             .with_context(|| format!("cannot open the index in {}", dir.display()))?;
         schema::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema()).with_context(|| {
@@ -89,6 +101,7 @@ impl Store {
             index,
             fields,
             dir: dir.to_path_buf(),
+            failure,
             decoder: OnceLock::new(),
         };
         let manifest = store.manifest()?;
@@ -133,12 +146,7 @@ impl Store {
         let writer = self
             .index
             .writer_with_num_threads(threads, budget)
-            .with_context(|| {
-                format!(
-                    "cannot write to the index in {} (is another `onset ingest` running?)",
-                    self.dir.display()
-                )
-            })?;
+            .map_err(|e| explain(e, &self.dir))?;
         // Merging segments during an ingest rebuilds their term dictionaries
         // again and again; an incident index is written once and read many
         // times, and searches over a few dozen segments stay fast.
@@ -150,18 +158,64 @@ impl Store {
 
     /// A reader that sees the last commit.
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self
-            .index
+        self.index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+            .try_into()
+            .map_err(|e| explain(e, &self.dir))
     }
 }
 
 /// Commits what the writer holds together with `manifest`, atomically.
-pub fn commit(writer: &mut IndexWriter<IndexDoc>, manifest: &Manifest) -> Result<()> {
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&manifest.to_payload());
-    prepared.commit()?;
+/// `dir` names the index in errors.
+pub fn commit(writer: &mut IndexWriter<IndexDoc>, manifest: &Manifest, dir: &Path) -> Result<()> {
+    let payload = manifest
+        .to_payload()
+        .context("the manifest could not be written")?;
+    let mut prepared = writer.prepare_commit().map_err(|e| explain(e, dir))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| explain(e, dir))?;
     Ok(())
+}
+
+/// A tantivy error said in the user's terms: what happened to the index in
+/// `dir`, and what to do.
+pub fn explain(e: TantivyError, dir: &Path) -> anyhow::Error {
+    let said = match &e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Some(format!(
+            "the index in {} is being written by another `onset ingest` (or `analyze PATH`): \
+             wait for it to end",
+            dir.display()
+        )),
+        TantivyError::LockFailure(LockError::IoError(io), _) | TantivyError::IoError(io) => {
+            explain_io(io.kind(), &io.to_string(), dir)
+        }
+        TantivyError::OpenWriteError(tantivy::directory::error::OpenWriteError::IoError {
+            io_error,
+            ..
+        }) => explain_io(io_error.kind(), &io_error.to_string(), dir),
+        _ => None,
+    };
+    match said {
+        Some(s) => anyhow::anyhow!(s),
+        None => anyhow::Error::new(e).context(format!("the index in {}", dir.display())),
+    }
+}
+
+/// What a failed write of kind `kind` to the index in `dir` means, and what
+/// to do; `None` for an error without such advice.
+pub fn explain_io(kind: std::io::ErrorKind, message: &str, dir: &Path) -> Option<String> {
+    use std::io::ErrorKind::*;
+    let dir = dir.display();
+    match kind {
+        StorageFull | QuotaExceeded | FileTooLarge => Some(format!(
+            "the disk holding the index in {dir} is full ({message}): free some space and run \
+             again; the index keeps what its last commit holds"
+        )),
+        PermissionDenied | ReadOnlyFilesystem => Some(format!(
+            "cannot write to the index in {dir} ({message}): it is read-only for you; searching \
+             it works, ingesting needs a folder you can write (--index DIR)"
+        )),
+        _ => None,
+    }
 }

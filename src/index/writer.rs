@@ -8,14 +8,19 @@
 //! threads lag behind the parsers. [`BatchFeeder`] keeps that in check: the
 //! last document of each batch carries a token that tantivy drops once it has
 //! indexed it, and [`BatchFeeder::send`] waits while too many batches are
-//! still in flight.
+//! still in flight — unless a write to the index folder failed (a full
+//! disk): tantivy's indexing threads have then stopped and will not index
+//! what waits, so the wait ends with that failure.
 
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use anyhow::Result;
 use tantivy::indexer::UserOperation;
 use tantivy::schema::document::Document;
 use tantivy::{IndexWriter, TantivyDocument};
+
+use super::directory::WriteFailure;
 
 /// The document type the ingest writes: a tantivy document, plus, on the
 /// last one of a batch, the token that says the batch was indexed.
@@ -65,15 +70,26 @@ impl Drop for BatchToken {
 pub struct BatchFeeder {
     in_flight: Arc<InFlight>,
     max_in_flight: usize,
+    failure: WriteFailure,
 }
 
 impl BatchFeeder {
-    /// A feeder that lets `max_in_flight` batches wait.
-    pub fn new(max_in_flight: usize) -> BatchFeeder {
+    /// A feeder that lets `max_in_flight` batches wait, and stops waiting
+    /// when `failure` records a failed write.
+    pub fn new(max_in_flight: usize, failure: WriteFailure) -> BatchFeeder {
         BatchFeeder {
             in_flight: Arc::default(),
             max_in_flight: max_in_flight.max(1),
+            failure,
         }
+    }
+
+    /// The failed write that stopped the index writer, as an error.
+    fn failed(&self) -> Option<anyhow::Error> {
+        self.failure.get().map(|(kind, message)| {
+            anyhow::Error::new(std::io::Error::new(kind, message))
+                .context("writing to the index failed")
+        })
     }
 
     /// Hands `docs` to the writer as one batch, first waiting until fewer
@@ -89,11 +105,15 @@ impl BatchFeeder {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             while *n >= self.max_in_flight {
+                if let Some(e) = self.failed() {
+                    return Err(e);
+                }
                 n = self
                     .in_flight
                     .indexed
-                    .wait(n)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    .wait_timeout(n, Duration::from_millis(100))
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .0;
             }
             *n += 1;
         }
@@ -107,8 +127,11 @@ impl BatchFeeder {
             })
             .collect();
         // If the writer refuses the batch, the operations are dropped with
-        // it, and so is the token.
-        writer.run(ops)?;
-        Ok(())
+        // it, and so is the token. Its error says only that an indexing
+        // thread stopped; the failed write says why.
+        match writer.run(ops) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.failed().unwrap_or_else(|| e.into())),
+        }
     }
 }

@@ -5,8 +5,18 @@
 //! `app-20261120.log`, `app-20261121.log`) is one source, read in time order.
 //! The default source name is the file name without its rotation,
 //! compression and `.log` suffixes (`access.log.2.gz` → `access`).
+//!
+//! Folders are walked as ripgrep walks them (the `ignore` crate): hidden
+//! files and folders skipped, symbolic links followed with loops detected
+//! (a loop is named, not followed), every file taken once however many
+//! paths lead to it. `.gitignore` files are not obeyed: logs are often
+//! kept out of version control, not out of an investigation.
+//!
+//! Names that are not UTF-8 are kept apart: their invalid bytes are written
+//! `\xHH` ([`display_name`]), in source names and in the paths the index records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// One input file of a source.
@@ -153,8 +163,36 @@ pub fn expand(paths: &[String], index_dir: &Path) -> (Vec<PathBuf>, Vec<Skipped>
             });
         }
     }
-    files.dedup();
+    // One file reached by two paths (a folder and a file in it, a link) is read once.
+    let mut seen = HashSet::new();
+    files.retain(|f| f.as_os_str() == "-" || seen.insert(f.canonicalize().unwrap_or(f.clone())));
     (files, skipped)
+}
+
+/// A file or folder name as text: UTF-8 as it is, any other byte as `\xHH`,
+/// so that two names that differ only in such bytes stay different.
+pub fn display_name(name: &OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for piece in name.as_bytes().utf8_chunks() {
+            out.push_str(piece.valid());
+            for b in piece.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// A path as text, with [`display_name`]'s escapes.
+pub fn display_path(path: &Path) -> String {
+    display_name(path.as_os_str())
 }
 
 fn walk(
@@ -163,35 +201,62 @@ fn walk(
     skipped: &mut Vec<Skipped>,
     index_dir: Option<&Path>,
 ) {
-    if index_dir.is_some() && dir.canonicalize().ok().as_deref() == index_dir {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            skipped.push(Skipped {
-                path: dir.display().to_string(),
-                reason: format!("cannot read folder: {e}"),
-                error: true,
+    let index_dir = index_dir.map(Path::to_path_buf);
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            let is_index = index_dir.as_deref().is_some_and(|index| {
+                e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().canonicalize().ok().as_deref() == Some(index)
             });
-            return;
+            !is_index
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => skipped.push(walk_error(dir, &e)),
         }
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+    }
+}
+
+/// What a folder walk could not enter, and why: a symbolic-link loop is
+/// not an error (what it leads to is read once, elsewhere in the walk).
+fn walk_error(dir: &Path, e: &ignore::Error) -> Skipped {
+    fn innermost<'e>(
+        e: &'e ignore::Error,
+        path: Option<&'e Path>,
+    ) -> (&'e ignore::Error, Option<&'e Path>) {
+        match e {
+            ignore::Error::WithPath { path, err } => innermost(err, Some(path)),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                innermost(err, path)
+            }
+            other => (other, path),
         }
-        if p.is_dir() {
-            walk(&p, files, skipped, index_dir);
-        } else if p.is_file() {
-            files.push(p);
-        }
+    }
+    let (inner, path) = innermost(e, None);
+    match inner {
+        ignore::Error::Loop { ancestor, child } => Skipped {
+            path: display_path(child),
+            reason: format!(
+                "a symbolic link loop (back to {}): not followed",
+                display_path(ancestor)
+            ),
+            error: false,
+        },
+        other => Skipped {
+            path: display_path(path.unwrap_or(dir)),
+            reason: match other.io_error() {
+                Some(io) => format!("cannot read folder: {io}"),
+                None => format!("cannot read folder: {other}"),
+            },
+            error: true,
+        },
     }
 }
 
@@ -208,9 +273,7 @@ pub fn plan(files: Vec<PathBuf>, names: &[(String, PathBuf)]) -> Vec<SourcePlan>
             .map(|(n, _)| n.clone());
         let file_name = path
             .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("stdin")
-            .to_string();
+            .map_or_else(|| "stdin".to_string(), display_name);
         let (stem, rotation, date) = split_name(&file_name);
         let (name, folder) = match explicit {
             Some(n) => (n, PathBuf::new()),
@@ -241,7 +304,7 @@ pub fn plan(files: Vec<PathBuf>, names: &[(String, PathBuf)]) -> Vec<SourcePlan>
                     .then(a.path.cmp(&b.path))
             });
             let name = if name_count.get(&name).copied().unwrap_or(0) > 1 {
-                let parent = folder.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let parent = folder.file_name().map(display_name).unwrap_or_default();
                 if parent.is_empty() {
                     name
                 } else {

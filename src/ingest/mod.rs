@@ -15,15 +15,16 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono_tz::Tz;
 use onset_parsers::format::DETECTION_SAMPLE;
 use onset_parsers::{Format, Registry, TimeContext};
 
-use crate::index::{SourceEntry, Store};
+use crate::cli::UsageError;
+use crate::index::{Manifest, SourceEntry, Store};
 use discover::{Skipped, SourcePlan};
-use input::Input;
-use pipeline::{FileContext, FileJob, Plan, Run, Workers};
+use input::{Compression, Input};
+use pipeline::{FileContext, FileJob, Growth, Plan, Run, Workers};
 
 /// What to ingest and how.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +72,11 @@ pub struct FileReport {
     pub source: String,
     /// What happened.
     pub outcome: FileOutcome,
+    /// NUL bytes skipped in this run (holes a crash left).
+    pub nul_bytes: u64,
+    /// Its last record was held back: the file is still being written, the
+    /// next ingest reads it.
+    pub held: bool,
 }
 
 /// What a run did.
@@ -114,8 +120,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let started = Instant::now();
     let registry = registry(opts.formats_dir.as_deref())?;
     let forced: Option<Arc<dyn Format>> = match &opts.format {
-        Some(name) => Some(registry.get(name).with_context(|| {
-            format!("unknown format `{name}` (see `onset formats` for the list)")
+        Some(name) => Some(registry.get(name).ok_or_else(|| {
+            UsageError(format!(
+                "unknown format `{name}` (see `onset formats` for the list)"
+            ))
         })?),
         None => None,
     };
@@ -123,6 +131,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let plans = discover::plan(files, &opts.names);
     let store = Store::open_or_create(&opts.index_dir)?;
     let mut manifest = store.manifest()?;
+    let zones = zones(opts, &plans, &manifest)?;
     let mut writer = store.writer(2)?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -140,7 +149,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut touched = Vec::new();
     {
-        let mut run = Run::new(&mut writer, &store.fields, &mut manifest, &workers);
+        let mut run = Run::new(&mut writer, &store, &mut manifest, &workers);
         if let Some(b) = opts.commit_bytes {
             run.commit_bytes = b.max(1);
         }
@@ -159,7 +168,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
         });
         for plan in &plans {
             ingest_source(
-                opts,
+                zones.get(&plan.name).copied().unwrap_or(chrono_tz::UTC),
                 &registry,
                 forced.as_ref(),
                 plan,
@@ -205,9 +214,63 @@ fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The zone of each source: the one `--tz` gives, else the one it was read
+/// in before, else UTC. A `--tz SOURCE=…` that names no source being read is
+/// a usage error, and so is a zone other than the one a source's events were
+/// read in: half of it in one zone and the rest in another would be wrong
+/// without a word.
+fn zones(
+    opts: &IngestOptions,
+    plans: &[SourcePlan],
+    manifest: &Manifest,
+) -> Result<HashMap<String, Tz>> {
+    for name in opts.zones.keys() {
+        if !plans.iter().any(|p| &p.name == name) {
+            let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+            return Err(UsageError(format!(
+                "--tz {name}=…: no source named `{name}` among the inputs (their sources: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ))
+            .into());
+        }
+    }
+    let mut zones = HashMap::new();
+    for plan in plans {
+        let asked = opts.zones.get(&plan.name).copied().or(opts.zone);
+        let before = manifest
+            .sources
+            .get(&plan.name)
+            .filter(|s| s.events > 0)
+            .map(|s| (s.zone.as_str(), s.zone.parse::<Tz>().ok()));
+        let zone = match (asked, before) {
+            (Some(asked), Some((name, _))) if asked.name() != name => {
+                return Err(UsageError(format!(
+                    "source `{}` is in the index with its times read in {name}; reading the rest \
+                     in {} would mix two zones. Ingest it with --tz {}={name}, or into a new \
+                     index (--index DIR) to read it all in {}",
+                    plan.name,
+                    asked.name(),
+                    plan.name,
+                    asked.name()
+                ))
+                .into());
+            }
+            (Some(asked), _) => asked,
+            (None, Some((_, Some(zone)))) => zone,
+            (None, _) => chrono_tz::UTC,
+        };
+        zones.insert(plan.name.clone(), zone);
+    }
+    Ok(zones)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn ingest_source(
-    opts: &IngestOptions,
+    zone: Tz,
     registry: &Registry,
     forced: Option<&Arc<dyn Format>>,
     plan: &SourcePlan,
@@ -215,12 +278,6 @@ fn ingest_source(
     report: &mut IngestReport,
     skipped: &mut Vec<Skipped>,
 ) -> Result<()> {
-    let zone = opts
-        .zones
-        .get(&plan.name)
-        .copied()
-        .or(opts.zone)
-        .unwrap_or(chrono_tz::UTC);
     // A source keeps the format it was first read with, unless forced.
     let mut format: Option<(Arc<dyn Format>, f64)> = match forced {
         Some(f) => Some((f.clone(), 1.0)),
@@ -231,7 +288,7 @@ fn ingest_source(
             .and_then(|s| registry.get(&s.format).map(|f| (f, s.confidence))),
     };
     for file in &plan.files {
-        let path = file.path.display().to_string();
+        let path = discover::display_path(&file.path);
         let mut input = match Input::open(&file.path) {
             Ok(i) => i,
             Err(e) => {
@@ -264,8 +321,15 @@ fn ingest_source(
                 continue;
             }
         }
+        let before = |offset: u64, len: usize| {
+            if file.is_stdin() {
+                // Standard input cannot be read twice: trust its head.
+                return Err(std::io::Error::from(std::io::ErrorKind::Unsupported));
+            }
+            bytes_before(&file.path, &input, offset, len)
+        };
         let (entry, offset, line) =
-            match pipeline::plan_file(run.manifest, &path, &plan.name, &input, &head) {
+            match pipeline::plan_file(run.manifest, &path, &plan.name, &input, &head, &before) {
                 Plan::Skip(s) => {
                     skipped.push(s);
                     continue;
@@ -275,6 +339,8 @@ fn ingest_source(
                         path,
                         source: plan.name.clone(),
                         outcome: FileOutcome::UpToDate,
+                        nul_bytes: 0,
+                        held: false,
                     });
                     continue;
                 }
@@ -332,15 +398,24 @@ fn ingest_source(
             kind: fmt.kind(),
             file: Arc::from(path.as_str()),
         };
-        let error = run.ingest_file(FileJob {
+        // A plain file may still be written to: its last record waits until
+        // it stops changing. Standard input and compressed files end for good.
+        let growing =
+            (input.compression == Compression::None && !file.is_stdin()).then(|| Growth {
+                path: file.path.clone(),
+                size: input.size,
+                modified: input.modified,
+            });
+        let read = run.ingest_file(FileJob {
             input,
             head,
             resume_offset: offset,
             resume_line: line,
             ctx,
             entry,
+            growing,
         })?;
-        if let Some(e) = error {
+        if let Some(e) = read.error {
             skipped.push(Skipped {
                 path: path.clone(),
                 reason: format!(
@@ -356,7 +431,30 @@ fn ingest_source(
             outcome: FileOutcome::Read {
                 events: run.added - before,
             },
+            nul_bytes: read.nul_bytes,
+            held: read.held,
         });
     }
     Ok(())
+}
+
+/// The `len` (decompressed, decoded) bytes of a file that end at `offset`,
+/// to check that a file is the one the manifest read up to there. A plain
+/// file is read where they are; others are read again from their start.
+fn bytes_before(path: &Path, input: &Input, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let start = offset.saturating_sub(len as u64);
+    let mut out = Vec::with_capacity(len);
+    if input.compression == Compression::None && input.encoding.is_none() {
+        let mut f = std::fs::File::open(path)?;
+        f.seek(SeekFrom::Start(start))?;
+        f.take(offset - start).read_to_end(&mut out)?;
+    } else {
+        let mut again = Input::open(path)?;
+        std::io::copy(&mut (&mut again.reader).take(start), &mut std::io::sink())?;
+        (&mut again.reader)
+            .take(offset - start)
+            .read_to_end(&mut out)?;
+    }
+    Ok(out)
 }

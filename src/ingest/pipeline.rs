@@ -11,9 +11,23 @@
 //! Every so often, and at the end, the writer commits together with the
 //! manifest (see [`crate::index::manifest`]), which records for each file
 //! the offset of the last record committed: a killed ingest resumes there.
+//!
+//! Chunks finished out of order wait in a reorder buffer; the reader may
+//! only have [`MAX_CHUNKS_IN_FLIGHT`] chunks between it and the writer (it
+//! takes a ticket for each, the writer gives it back once the chunk is
+//! indexed), so that buffer is bounded by construction. An error anywhere
+//! ends the file's read promptly: the writer drops its ends of the
+//! channels, the reader stops at its next ticket, workers drop the replies
+//! nobody waits for.
+//!
+//! A plain file may still be being written: its last record is held back
+//! (see [`Chunker::hold_tail`]) unless the file has stayed unchanged for
+//! [`QUIET`] — then it is complete and the record is read. The manifest's
+//! offset is always the input position actually consumed.
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -28,14 +42,23 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::discover::Skipped;
 use super::input::Input;
 use crate::index::document::to_document;
-use crate::index::manifest::{fingerprint, FileEntry, Manifest, FINGERPRINT_LEN};
-use crate::index::{self, BatchFeeder, Fields, IndexDoc};
+use crate::index::manifest::{fingerprint, FileEntry, Manifest, FINGERPRINT_LEN, TAIL_LEN};
+use crate::index::{self, BatchFeeder, Fields, IndexDoc, Store};
 
 /// Target size of a chunk.
 pub const CHUNK_SIZE: usize = 1 << 20;
 
 /// Parsed chunks handed to the index writer and not yet indexed, at most.
 const MAX_BATCHES_IN_FLIGHT: usize = 8;
+
+/// Chunks between the reader and the writer (queued, being parsed, parsed
+/// and waiting for their turn), at most.
+pub const MAX_CHUNKS_IN_FLIGHT: usize = 16;
+
+/// How long a plain file must have stayed unchanged for its last record to
+/// be read: a file modified more recently is re-checked after this long,
+/// and if it changed it is still being written.
+pub const QUIET: Duration = Duration::from_millis(500);
 
 /// Commit at least every this many input bytes…
 pub const COMMIT_BYTES: u64 = 256 << 20;
@@ -73,10 +96,13 @@ struct Parsed {
     times: Vec<Option<(i64, TimeFlags)>>,
     unparsed: u64,
     blank_lines: u64,
+    nul_bytes: u64,
     /// Offset just past the chunk.
     end_offset: u64,
     /// Line number just past the chunk.
     end_line: u64,
+    /// Length and hash of the chunk's last bytes (see [`FileEntry::tail_hash`]).
+    tail: Option<(usize, u64)>,
 }
 
 /// The worker pool.
@@ -96,9 +122,9 @@ impl Workers {
                 std::thread::spawn(move || {
                     for job in rx {
                         let parsed = parse_chunk(&fields, job.seq, &job.chunk, &job.ctx);
-                        if job.reply.send(parsed).is_err() {
-                            break;
-                        }
+                        // Nobody waits for it when that file's read failed:
+                        // the pool goes on for the next one.
+                        let _ = job.reply.send(parsed);
                     }
                 })
             })
@@ -146,14 +172,20 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
             ctx.kind,
         ));
     }
+    let tail = chunk.is_whole().then(|| {
+        let tail = &chunk.data[chunk.data.len().saturating_sub(TAIL_LEN)..];
+        (tail.len(), fingerprint(tail))
+    });
     Parsed {
         seq,
         docs,
         times,
         unparsed,
         blank_lines: framer.blank_lines(),
-        end_offset: chunk.offset + chunk.data.len() as u64,
-        end_line: chunk.first_line + memchr::memchr_iter(b'\n', &chunk.data).count() as u64,
+        nul_bytes: framer.nul_bytes(),
+        end_offset: chunk.end_offset,
+        end_line: chunk.end_line,
+        tail,
     }
 }
 
@@ -171,6 +203,59 @@ pub struct FileJob {
     pub ctx: FileContext,
     /// Index of its entry in the manifest.
     pub entry: usize,
+    /// The file on disk, if it may still grow (a plain file): its last
+    /// record waits until it stops changing.
+    pub growing: Option<Growth>,
+}
+
+/// A plain file as it was when opened, to tell whether it is still being written.
+#[derive(Debug, Clone)]
+pub struct Growth {
+    /// Its path.
+    pub path: PathBuf,
+    /// Its size when opened.
+    pub size: u64,
+    /// Its modification time when opened.
+    pub modified: Option<SystemTime>,
+}
+
+impl Growth {
+    /// Whether the file, read to its end, is still being written: it changed
+    /// since it was opened, or it changes within [`QUIET`] of its last
+    /// modification. A file that can no longer be looked at is complete.
+    pub fn still_growing(&self) -> bool {
+        let stat = || {
+            std::fs::metadata(&self.path)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        };
+        let Some(now) = stat() else {
+            return false;
+        };
+        if now != (self.size, self.modified) {
+            return true;
+        }
+        let age = self
+            .modified
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .unwrap_or(QUIET);
+        if age >= QUIET {
+            return false;
+        }
+        std::thread::sleep(QUIET - age);
+        stat() != Some(now)
+    }
+}
+
+/// What reading one file came to.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    /// The read error that ended the stream early, if any.
+    pub error: Option<std::io::Error>,
+    /// The last record was held back: the file is still being written.
+    pub held: bool,
+    /// NUL bytes skipped in this read.
+    pub nul_bytes: u64,
 }
 
 /// Progress and totals of one ingest run.
@@ -180,6 +265,10 @@ pub struct Run<'a> {
     feeder: BatchFeeder,
     /// Field handles.
     pub fields: &'a Fields,
+    /// The index folder (named in errors).
+    dir: &'a std::path::Path,
+    /// The first failed write to it.
+    failure: index::WriteFailure,
     /// The manifest being updated.
     pub manifest: &'a mut Manifest,
     /// Workers.
@@ -198,14 +287,16 @@ impl<'a> Run<'a> {
     /// Starts a run.
     pub fn new(
         writer: &'a mut IndexWriter<IndexDoc>,
-        fields: &'a Fields,
+        store: &'a Store,
         manifest: &'a mut Manifest,
         workers: &'a Workers,
     ) -> Run<'a> {
         Run {
             writer,
-            feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT),
-            fields,
+            feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
+            failure: store.failure.clone(),
+            fields: &store.fields,
+            dir: &store.dir,
             manifest,
             workers,
             progress: Arc::new(AtomicU64::new(0)),
@@ -218,15 +309,15 @@ impl<'a> Run<'a> {
 
     /// Commits what was added so far with the manifest.
     pub fn commit(&mut self) -> Result<()> {
-        index::commit(self.writer, self.manifest)?;
+        index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
         Ok(())
     }
 
     /// Reads one file to its end (or its first read error) into the index.
-    /// Returns the read error, if the stream ended on one.
-    pub fn ingest_file(&mut self, job: FileJob) -> Result<Option<std::io::Error>> {
+    /// An error of the index (a full disk…) ends it promptly and is returned.
+    pub fn ingest_file(&mut self, job: FileJob) -> Result<FileRead> {
         let FileJob {
             input,
             head,
@@ -234,11 +325,18 @@ impl<'a> Run<'a> {
             resume_line,
             ctx,
             entry,
+            growing,
         } = job;
         let disk_counter = input.read_bytes.clone();
         let progress = self.progress.clone();
         let base_progress = progress.load(Ordering::Relaxed);
-        let (reply_tx, reply_rx) = bounded::<Parsed>(4);
+        let (reply_tx, reply_rx) = bounded::<Parsed>(MAX_CHUNKS_IN_FLIGHT);
+        // One ticket per chunk in flight: the reader takes one before it
+        // sends a chunk, the writer gives it back once the chunk is indexed.
+        let (ticket_tx, ticket_rx) = bounded::<()>(MAX_CHUNKS_IN_FLIGHT);
+        for _ in 0..MAX_CHUNKS_IN_FLIGHT {
+            ticket_tx.send(()).ok();
+        }
         let jobs = self.workers.sender();
         let reader_ctx = ctx.clone();
         let mut last_ts = self.manifest.files[entry].last_ts;
@@ -248,9 +346,11 @@ impl<'a> Run<'a> {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_micros() as i64)
             .unwrap_or(0);
+        let error_slot = input.error.clone();
+        let mut nul_bytes = 0u64;
 
-        let reader_result = std::thread::scope(|scope| -> Result<()> {
-            let reader = scope.spawn(move || -> std::io::Result<()> {
+        let held = std::thread::scope(|scope| -> Result<bool> {
+            let reader = scope.spawn(move || -> std::io::Result<bool> {
                 // Skip what the index already holds.
                 let mut stream: Box<dyn Read + Send> = if resume_offset as usize >= head.len() {
                     let skip = resume_offset - head.len() as u64;
@@ -262,56 +362,103 @@ impl<'a> Run<'a> {
                     Box::new(std::io::Cursor::new(tail).chain(input.reader))
                 };
                 let format = reader_ctx.format.clone();
-                let chunker = Chunker::new(&mut stream, format.as_ref(), CHUNK_SIZE)
-                    .starting_at(resume_line, resume_offset);
-                for (seq, chunk) in chunker.enumerate() {
-                    let chunk = chunk?;
+                let mut chunker = Chunker::new(&mut stream, format.as_ref(), CHUNK_SIZE)
+                    .starting_at(resume_line, resume_offset)
+                    .hold_tail(growing.is_some());
+                let mut seq = 0u64;
+                let mut send = |chunk: Chunk| -> bool {
+                    // No ticket or no worker: the writer stopped.
+                    if ticket_rx.recv().is_err() {
+                        return false;
+                    }
                     let job = Job {
-                        seq: seq as u64,
+                        seq,
                         chunk,
                         ctx: reader_ctx.clone(),
                         reply: reply_tx.clone(),
                     };
-                    if jobs.send(job).is_err() {
-                        break;
+                    seq += 1;
+                    jobs.send(job).is_ok()
+                };
+                while let Some(chunk) = chunker.next_chunk()? {
+                    if !send(chunk) {
+                        return Ok(false);
+                    }
+                }
+                if !chunker.holds_tail() {
+                    return Ok(false);
+                }
+                // A read error ends the stream where it is: keep what came.
+                let failed = error_slot.lock().map(|e| e.is_some()).unwrap_or(true);
+                if !failed && growing.as_ref().is_some_and(Growth::still_growing) {
+                    return Ok(true);
+                }
+                if let Some(chunk) = chunker.finish() {
+                    send(chunk);
+                }
+                Ok(false)
+            });
+
+            // The writer: chunks back in file order, into the index.
+            let written = (|| -> Result<()> {
+                let mut pending: BTreeMap<u64, Parsed> = BTreeMap::new();
+                let mut next = 0u64;
+                for parsed in reply_rx.iter() {
+                    pending.insert(parsed.seq, parsed);
+                    debug_assert!(pending.len() <= MAX_CHUNKS_IN_FLIGHT);
+                    while let Some(p) = pending.remove(&next) {
+                        next += 1;
+                        nul_bytes += p.nul_bytes;
+                        self.add_parsed(p, entry, &ctx, &mut last_ts, fallback_ts)
+                            .map_err(|e| self.said(e))?;
+                        ticket_tx.send(()).ok();
+                        progress.store(
+                            base_progress + disk_counter.load(Ordering::Relaxed),
+                            Ordering::Relaxed,
+                        );
+                        if self.bytes_since_commit >= self.commit_bytes
+                            || self.last_commit.elapsed() >= COMMIT_INTERVAL
+                        {
+                            self.commit()?;
+                        }
                     }
                 }
                 Ok(())
-            });
-
-            let mut pending: BTreeMap<u64, Parsed> = BTreeMap::new();
-            let mut next = 0u64;
-            for parsed in reply_rx.iter() {
-                pending.insert(parsed.seq, parsed);
-                while let Some(p) = pending.remove(&next) {
-                    next += 1;
-                    self.add_parsed(p, entry, &ctx, &mut last_ts, fallback_ts)?;
-                    progress.store(
-                        base_progress + disk_counter.load(Ordering::Relaxed),
-                        Ordering::Relaxed,
-                    );
-                    if self.bytes_since_commit >= self.commit_bytes
-                        || self.last_commit.elapsed() >= COMMIT_INTERVAL
-                    {
-                        self.commit()?;
-                    }
-                }
-            }
-            reader
+            })();
+            // On an error, the reader and the workers must not wait for a
+            // writer that is gone: closing these ends stops them.
+            drop(reply_rx);
+            drop(ticket_tx);
+            let read = reader
                 .join()
-                .map_err(|_| anyhow::anyhow!("the reader thread panicked"))?
-                .with_context(|| format!("reading {}", ctx.file))?;
-            Ok(())
-        });
-        reader_result?;
+                .map_err(|_| anyhow::anyhow!("the reader thread panicked"))?;
+            written?;
+            read.with_context(|| format!("reading {}", ctx.file))
+        })?;
         progress.store(
             base_progress + disk_counter.load(Ordering::Relaxed),
             Ordering::Relaxed,
         );
-        let error = input.error.lock().ok().and_then(|mut e| e.take());
+        let error = input_error(&input.error);
         let file = &mut self.manifest.files[entry];
-        file.complete = error.is_none();
-        Ok(error)
+        file.complete = error.is_none() && !held;
+        Ok(FileRead {
+            error,
+            held,
+            nul_bytes,
+        })
+    }
+
+    /// An error of the index, said by its cause when a write failed (tantivy
+    /// reports a full disk in its indexing threads as an internal error).
+    fn said(&self, e: anyhow::Error) -> anyhow::Error {
+        match self.failure.get() {
+            Some((kind, message)) => match index::explain_io(kind, &message, self.dir) {
+                Some(s) => anyhow::anyhow!(s),
+                None => e.context(format!("writing to the index failed: {message}")),
+            },
+            None => e,
+        }
     }
 
     fn add_parsed(
@@ -327,8 +474,10 @@ impl<'a> Run<'a> {
             mut times,
             unparsed,
             blank_lines,
+            nul_bytes,
             end_offset,
             end_line,
+            tail,
             ..
         } = p;
         // Records without a time of their own take their predecessor's; the
@@ -375,6 +524,8 @@ impl<'a> Run<'a> {
         file.next_line = end_line;
         file.unparsed += unparsed;
         file.blank_lines += blank_lines;
+        file.nul_bytes += nul_bytes;
+        (file.tail_len, file.tail_hash) = tail.unwrap_or((0, 0));
         file.last_ts = *last_ts;
         self.bytes_since_commit += bytes;
         let source = self
@@ -393,6 +544,10 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
+}
+
+fn input_error(slot: &std::sync::Mutex<Option<std::io::Error>>) -> Option<std::io::Error> {
+    slot.lock().ok().and_then(|mut e| e.take())
 }
 
 /// Reads the head of an input and decides what to do with it: skip it
@@ -416,13 +571,18 @@ pub enum Plan {
     },
 }
 
-/// Looks a file up in the manifest by its head and decides.
+/// Looks a file up in the manifest by its head and decides. `before(offset,
+/// len)` reads the file's `len` bytes that end at `offset`: a file whose
+/// head matches an entry's is that file only if the bytes before the
+/// entry's offset match too (else it is another file that starts the same
+/// way, and is read from its start).
 pub fn plan_file(
     manifest: &mut Manifest,
     path: &str,
     source: &str,
     input: &Input,
     head: &[u8],
+    before: &dyn Fn(u64, usize) -> std::io::Result<Vec<u8>>,
 ) -> Plan {
     if head.is_empty() {
         return Plan::Skip(Skipped {
@@ -440,13 +600,39 @@ pub fn plan_file(
     }
     let fp_len = head.len().min(FINGERPRINT_LEN);
     let fp_hash = fingerprint(&head[..fp_len]);
-    if let Some(i) = manifest.find(path, head) {
+    let encoding = input.encoding.map(|e| e.name().to_string());
+    let found = manifest.find(path, head).filter(|&i| {
+        let e = &manifest.files[i];
+        // A plain file shorter than what was read of it is another file.
+        if input.compression.name().is_none()
+            && e.compression.is_none()
+            && encoding.is_none()
+            && input.size != 0
+            && input.size < e.offset
+        {
+            return false;
+        }
+        if e.offset <= e.fp_len as u64 || e.tail_len == 0 {
+            return true;
+        }
+        match before(e.offset, e.tail_len) {
+            Ok(bytes) => bytes.len() == e.tail_len && fingerprint(&bytes) == e.tail_hash,
+            Err(_) => true,
+        }
+    });
+    if let Some(i) = found {
         let e = &mut manifest.files[i];
-        let unchanged = match input.compression.name() {
+        let unchanged = match (input.compression.name(), &encoding) {
             // A plain file is unchanged when its size is what was read.
-            None => input.size != 0 && input.size == e.offset && e.compression.is_none(),
-            // A compressed file cannot grow: the same one read to its end is done.
-            Some(c) => e.complete && e.compression.as_deref() == Some(c) && e.size == input.size,
+            (None, None) => input.size != 0 && input.size == e.offset && e.compression.is_none(),
+            // A compressed file cannot grow: the same one read to its end is
+            // done; a decoded one is done if read to its end at this size.
+            (c, _) => {
+                e.complete
+                    && e.compression.as_deref() == c
+                    && e.encoding == encoding
+                    && e.size == input.size
+            }
         };
         // A rotated copy of a plain file that was read to its end, now compressed,
         // holds nothing new either if its head is the same and it is not longer:
@@ -458,6 +644,7 @@ pub fn plan_file(
             e.fp_hash = fp_hash;
         }
         e.compression = input.compression.name().map(str::to_string);
+        e.encoding = encoding;
         if unchanged {
             return Plan::UpToDate { entry: i };
         }
@@ -471,6 +658,7 @@ pub fn plan_file(
         path: path.to_string(),
         source: source.to_string(),
         compression: input.compression.name().map(str::to_string),
+        encoding,
         fp_len,
         fp_hash,
         size: input.size,

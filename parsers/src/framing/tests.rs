@@ -249,19 +249,24 @@ fn frame_chunks(data: &[u8], format: &dyn Format, target: usize, step: usize) ->
     (all, blank)
 }
 
+/// Chunked framing gives the records (and blank lines) of whole framing.
+fn assert_chunked_equals_whole(input: &[u8], target: usize, step: usize) {
+    for format in [&SINGLE, &MULTI] {
+        assert_eq!(
+            frame_chunks(input, format, target, step),
+            frame(input, format),
+            "target {target}, step {step}, multiline {}",
+            format.multiline
+        );
+    }
+}
+
 #[test]
 fn chunks_end_on_record_boundaries() {
     let input = b"E one\n  at a\n  at b\nI two\n\nE three\r\n  at c\nI four";
     for target in [1, 2, 5, 8, 13, 64, 1 << 16] {
         for step in [1, 3, 7, 64 * 1024] {
-            for format in [&SINGLE, &MULTI] {
-                assert_eq!(
-                    frame_chunks(input, format, target, step),
-                    frame(input, format),
-                    "target {target}, step {step}, multiline {}",
-                    format.multiline
-                );
-            }
+            assert_chunked_equals_whole(input, target, step);
             for chunk in chunks(input, &MULTI, target, step) {
                 assert!(
                     chunk.data.first().is_some_and(|&b| b != b' '),
@@ -286,6 +291,8 @@ fn chunker_continues_lines_and_offsets_and_counts_bytes() {
             data: d.as_bytes().to_vec(),
             first_line,
             offset,
+            end_offset: offset + 2,
+            end_line: first_line + 1,
         })
         .collect();
     assert_eq!(got, want);
@@ -351,4 +358,96 @@ fn looks_binary_tells_binary_from_text() {
     let mut text = vec![b'a'; 100];
     text[50] = 0x07;
     assert!(!looks_binary(&text));
+}
+
+#[test]
+fn a_nul_run_ends_the_record_and_is_skipped_and_counted() {
+    // Before a record of a multi-line format: the record is not a continuation.
+    let input = b"E one\n  at a\n\0\0\0\0E two\n  at b\n";
+    let mut framer = Framer::new(input, &MULTI, 1, 0);
+    let got: Vec<_> = framer
+        .by_ref()
+        .map(|r| (r.text.into_owned(), r.line, r.offset))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("E one\n  at a".into(), 1, 0),
+            ("E two\n  at b".into(), 3, 17)
+        ]
+    );
+    assert_eq!(framer.nul_bytes(), 4);
+    // In the middle of a line: both parts are kept, as records of their own.
+    let (records, blank) = frame(b"a 1\nb 2 cut\0\0\0c 3\nd 4\n", &SINGLE);
+    let texts: Vec<_> = records.iter().map(|r| (r.0.as_str(), r.1)).collect();
+    assert_eq!(texts, [("a 1", 1), ("b 2 cut", 2), ("c 3", 2), ("d 4", 3)]);
+    assert_eq!(blank, 0);
+    // Inside a multi-line record: the part before the hole stays in it.
+    let (records, _) = frame(b"E one\n  at a\0\0  at b\nE two\n", &MULTI);
+    let texts: Vec<_> = records.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(texts, ["E one\n  at a", "  at b", "E two"]);
+}
+
+#[test]
+fn chunks_split_at_nul_runs_like_whole_framing() {
+    let input = b"E one\n  at a\n\0\0\0\0E two\n  at b\0\0\0\n\nI three\0";
+    for target in [1, 2, 5, 8, 13, 64] {
+        for step in [1, 3, 7, 64 * 1024] {
+            assert_chunked_equals_whole(input, target, step);
+        }
+    }
+}
+
+fn held(
+    data: &[u8],
+    format: &dyn Format,
+    target: usize,
+    step: usize,
+) -> (Vec<Chunk>, Option<Chunk>) {
+    let mut chunker = Chunker::new(Trickle { data, step }, format, target).hold_tail(true);
+    let mut chunks = Vec::new();
+    while let Some(c) = chunker.next_chunk().unwrap_or_else(|e| panic!("{e}")) {
+        chunks.push(c);
+    }
+    (chunks, chunker.finish())
+}
+
+#[test]
+fn holding_the_tail_keeps_the_unfinished_last_record_back() {
+    for target in [1, 4, 64] {
+        for step in [1, 5, 64] {
+            // Single-line: only an unterminated last line is held.
+            let (chunks, tail) = held(b"a 1\nb 2\nc hal", &SINGLE, target, step);
+            let end = chunks.last().map(|c| (c.end_offset, c.end_line));
+            assert_eq!(end, Some((8, 3)), "target {target}, step {step}");
+            let tail = tail.expect("held");
+            assert_eq!(
+                (tail.offset, tail.first_line, &tail.data[..]),
+                (8, 3, &b"c hal"[..])
+            );
+            let (chunks, tail) = held(b"a 1\nb 2\n", &SINGLE, target, step);
+            assert_eq!(chunks.last().map(|c| c.end_offset), Some(8));
+            assert!(tail.is_none());
+            // Multi-line: the last record may still gain lines.
+            let (chunks, tail) = held(b"E one\n  at a\nE two\n  at b\n", &MULTI, target, step);
+            assert_eq!(chunks.last().map(|c| c.end_offset), Some(13));
+            assert_eq!(tail.map(|t| t.data), Some(b"E two\n  at b\n".to_vec()));
+        }
+    }
+}
+
+#[test]
+fn an_over_long_line_ends_its_chunk_where_the_line_ends_in_the_input() {
+    let long = "z".repeat(3 * MAX_LINE);
+    let input = format!("short 1\n{long}\nshort 2\n");
+    let chunks = chunks(input.as_bytes(), &SINGLE, 4096, 64 * 1024);
+    let cut = chunks.iter().find(|c| !c.is_whole()).expect("a cut chunk");
+    assert_eq!(cut.end_offset, 8 + long.len() as u64 + 1);
+    assert_eq!(cut.end_line, 3);
+    // At the end of the input, unterminated, it is held (a file still being written).
+    let input = format!("short 1\n{long}");
+    let (whole, tail) = held(input.as_bytes(), &SINGLE, 4096, 64 * 1024);
+    assert_eq!(whole.last().map(|c| c.end_offset), Some(8));
+    let tail = tail.expect("held");
+    assert_eq!(tail.end_offset, input.len() as u64);
 }

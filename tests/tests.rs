@@ -6,4 +6,5 @@ mod util;
 mod analyze;
 mod ingest;
 mod regression;
+mod tui;
 mod user_formats;

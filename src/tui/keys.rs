@@ -116,3 +116,27 @@ pub const KEY_MAP: &[(&str, &str)] = &[
     ("q  Ctrl-C", "quit"),
     ("mouse", "wheel scrolls; a click on a lane moves the cursor"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_every_key_of_the_key_map() {
+        let readme = include_str!("../../README.md");
+        for (keys, what) in KEY_MAP {
+            let row = format!("| {keys} | {} |", what.replace('`', ""));
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+    }
+
+    #[test]
+    fn a_prompt_takes_letters_as_text_not_as_commands() {
+        let mut app = App::new(None, (80, 24));
+        app.prompt = Some(Prompt::Query(String::new()));
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(key_action(q, &app), Some(Action::Type('q')));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(key_action(esc, &app), Some(Action::Cancel));
+    }
+}

@@ -69,6 +69,35 @@ fn resample(inc: &Incident, s: &Series, window: (i64, i64), width: u16) -> Vec<O
         .collect()
 }
 
+/// The signals the lanes show: the key signals; with a filter, the
+/// signals of what it lets through (a level filter: their error or
+/// warning rates).
+pub fn lane_signals<'a>(app: &App, inc: &'a Incident) -> Vec<&'a Series> {
+    let f = &app.filter;
+    if f.is_empty() {
+        return inc.key_signals();
+    }
+    let kind_of = |source: &str| inc.source(source).map_or("", |s| s.kind.as_str());
+    let wanted_metrics: &[&str] = if f.levels.is_empty() {
+        &["requests", "5xx_ratio", "latency_p95", "connections", "slow_queries", "errors", "events"]
+    } else if f.levels.contains(&"warn") {
+        &["warnings", "errors"]
+    } else {
+        &["errors"]
+    };
+    let mut out: Vec<&Series> = Vec::new();
+    for metric in wanted_metrics {
+        for s in inc.signals.iter().filter(|s| s.metric == *metric) {
+            let pass = f.source.as_ref().is_none_or(|x| *x == s.source)
+                && f.kind.as_ref().is_none_or(|k| k == kind_of(&s.source));
+            if pass && out.len() < super::MAX_LANES {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 /// Draws the lanes, the marks row and the time axis.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let buf = frame.buffer_mut();
@@ -90,7 +119,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         return;
     }
     let chart = chart_area(area);
-    let lanes = inc.key_signals();
+    let lanes = lane_signals(app, inc);
     let rows_for_lanes = area.height - 2;
     let per = if lanes.is_empty() {
         1

@@ -66,14 +66,16 @@ pub fn layout(size: (u16, u16), lanes: usize) -> Areas {
 
 /// The layout of the app's screen.
 pub fn app_layout(app: &App) -> Areas {
-    let lanes = app.incident.as_ref().map_or(1, |i| i.key_signals().len());
+    let lanes = app
+        .incident
+        .as_ref()
+        .map_or(1, |i| lanes::lane_signals(app, i).len());
     layout(app.size, lanes)
 }
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let lanes = app.incident.as_ref().map_or(1, |i| i.key_signals().len());
-    let a = layout((frame.area().width, frame.area().height), lanes);
+    let a = app_layout(app);
     lanes::draw(frame, a.lanes, app);
     match app.mode {
         Mode::Story => story::draw(frame, a.main, app),

@@ -70,6 +70,9 @@ pub struct Divergence {
     pub direction: Direction,
     /// Strength: the largest accumulated excess, in spread-buckets.
     pub score: f64,
+    /// Buckets by which a fitted ramp moved the onset back from where the
+    /// climb was seen to begin (0 if not a ramp): how uncertain the date is.
+    pub refit: usize,
 }
 
 /// The baseline's level and spread.
@@ -241,6 +244,7 @@ pub fn detect_sparse(
             peak,
             direction: Direction::Up,
             score,
+            refit: 0,
         });
         match end {
             Some(e) => from = e.max(alarm + 1),
@@ -311,6 +315,7 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
     // A gradual departure (a ramp) leaves the band long after it began,
     // and noise puts the last at-or-below-baseline bucket near the alarm:
     // date it by fitting the change instead (not a jump: that is a step).
+    let mut refit = 0;
     if onset == climb {
         if let Some(start) = gradual_start(z, sign, from, alarm) {
             // Only if the signal was already on its way up in between (above
@@ -318,6 +323,7 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
             // above its level and then climbed fast has its start where it
             // left the level for good.
             if on_the_way_up(z, sign, start.min(onset)..onset, opts) {
+                refit = onset - start.min(onset);
                 onset = start;
             }
         }
@@ -329,6 +335,7 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
         peak: excursion.peak,
         direction: Direction::Up,
         score: excursion.score,
+        refit,
     })
 }
 

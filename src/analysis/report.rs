@@ -286,6 +286,9 @@ pub struct SignalDivergence {
     /// band's spreads on that side.
     #[serde(skip)]
     height: f64,
+    /// How uncertain the onset is, µs: how far a fitted ramp moved it back.
+    #[serde(skip)]
+    uncertainty: i64,
 }
 
 impl SignalDivergence {
@@ -506,6 +509,7 @@ fn to_signal_divergence(
         generic: s.generic,
         user_facing: s.user_facing,
         height: ((peak - level).abs() / spread).max(0.0),
+        uncertainty: d.refit as i64 * grid.width,
     }
 }
 
@@ -712,9 +716,10 @@ fn first_divergence(
         .filter(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave))
         .collect();
     let chosen = match specific.first() {
+        // A ramp's knee is dated within about as far as the fit moved it.
         Some(first) => specific
             .iter()
-            .filter(|d| d.onset <= first.onset + tie)
+            .filter(|d| d.onset <= first.onset + tie.max(first.uncertainty))
             .max_by(|a, b| {
                 origin_rank(a)
                     .cmp(&origin_rank(b))
@@ -904,6 +909,7 @@ mod tests {
             generic: false,
             user_facing: false,
             height: f64::NAN,
+            uncertainty: 0,
         }
     }
 

@@ -713,6 +713,12 @@ fn find_changes(
         ]);
         let mut last: Option<i64> = None;
         for ev in first_docs(store, searcher, &q, 50)? {
+            // A record with no time of its own (a log file's header, which
+            // names the server's version when the file is opened) cannot
+            // date a change.
+            if ev.time_flags.contains(&"inherited") {
+                continue;
+            }
             // Repeats of one message within 30 s (one per worker) are one change.
             if last.is_some_and(|l| ev.ts_micros - l < 30_000_000) {
                 continue;

@@ -507,6 +507,27 @@ pub fn is_ip(s: &str) -> bool {
     s.parse::<std::net::IpAddr>().is_ok()
 }
 
+/// The client a forwarded header names: the first address of an
+/// `X-Forwarded-For` (or `X-Real-IP`) value, when every item of the
+/// comma-separated list is an IP address (`203.0.113.7, 10.0.0.2` →
+/// `203.0.113.7`). Proxies append the peer they saw, so the first item is
+/// the one the request came from.
+pub fn forwarded_for(v: &str) -> Option<&str> {
+    let first = v.as_bytes().first()?;
+    if !(first.is_ascii_hexdigit() || *first == b':') {
+        return None;
+    }
+    let mut head = None;
+    for item in v.split(',') {
+        let item = item.trim_matches(' ');
+        if !is_ip(item) {
+            return None;
+        }
+        head.get_or_insert(item);
+    }
+    head
+}
+
 /// The level an access log line gets from its HTTP status: 5xx error,
 /// 4xx warn, anything else (or no status) info.
 #[inline]

@@ -458,19 +458,76 @@ impl<'a> Fields<'a> {
             | b"sentbytes" | b"responsebodybytes" => {
                 num!(self.bytes, u64)
             }
-            b"client"
-            | b"clientip"
-            | b"clientaddr"
-            | b"remoteip"
-            | b"ip"
-            | b"clientaddress"
+            b"remoteip" | b"ip" | b"sourceip" | b"sourceaddress" => text!(self.client),
+            // Named the client: it wins over an address a looser key gave,
+            // which becomes the peer (Caddy's `remote_ip`, then `client_ip`).
+            b"client" | b"clientip" | b"clientaddr" | b"clientaddress" => {
+                if self.client.is_some() && self.peer.is_some() {
+                    return false;
+                }
+                if self.client.is_some() {
+                    self.peer = self.client.take();
+                }
+                self.client = Some(value.clone());
+                true
+            }
+            // A forwarded header names the client behind the proxies: its
+            // first address (the peer that connected stays in `peer`). The
+            // whole list goes to `extra` too when it names proxies as well.
+            b"xff"
             | b"xforwardedfor"
+            | b"httpxforwardedfor"
             | b"forwardedfor"
             | b"headersxforwardedfor"
-            | b"sourceip"
-            | b"sourceaddress" => text!(self.client),
+            | b"realip"
+            | b"xrealip"
+            | b"httpxrealip"
+            | b"headersxrealip" => {
+                let first = match value {
+                    Cow::Borrowed(b) => crate::common::forwarded_for(b.trim()).map(Cow::Borrowed),
+                    Cow::Owned(o) => {
+                        crate::common::forwarded_for(o.trim()).map(|f| Cow::Owned(f.to_string()))
+                    }
+                };
+                match first {
+                    Some(first) if self.peer.is_none() || self.client.is_none() => {
+                        let whole = first.len() == v.len();
+                        if self.client.is_some() {
+                            self.peer = self.client.take();
+                        }
+                        self.client = Some(first);
+                        whole
+                    }
+                    _ => false,
+                }
+            }
             b"remoteaddr" | b"peer" | b"peeraddr" | b"remoteaddress" => text!(self.peer),
             b"method" | b"httpmethod" | b"requestmethod" | b"verb" => text!(self.method),
+            // A whole request line (`"request":"GET /a HTTP/1.1"`, nginx's
+            // `$request` in a JSON log_format): its method and path.
+            b"request" | b"requestline" | b"httprequest"
+                if self.method.is_none() && self.path.is_none() =>
+            {
+                let parts = match value {
+                    Cow::Borrowed(b) => crate::common::request_line(b.trim())
+                        .map(|r| (Cow::Borrowed(r.method), Cow::Borrowed(r.target))),
+                    Cow::Owned(o) => crate::common::request_line(o.trim()).map(|r| {
+                        (
+                            Cow::Owned(r.method.to_string()),
+                            Cow::Owned(r.target.to_string()),
+                        )
+                    }),
+                };
+                match parts {
+                    Some((method, path)) => {
+                        self.method = Some(method);
+                        self.path = Some(path);
+                        // The line itself is kept: it is the access log's message.
+                        false
+                    }
+                    None => false,
+                }
+            }
             b"path" | b"url" | b"uri" | b"requesturi" | b"requestpath" | b"route"
             | b"requesturl" | b"urlpath" | b"urloriginal" => text!(self.path),
             b"useragent" | b"ua" | b"httpuseragent" | b"useragentoriginal"

@@ -70,6 +70,9 @@ pub struct Divergence {
     pub direction: Direction,
     /// Strength: the largest accumulated excess, in spread-buckets.
     pub score: f64,
+    /// Buckets by which a fitted ramp moved the onset back from where the
+    /// climb was seen to begin (0 if not a ramp): how uncertain the date is.
+    pub refit: usize,
 }
 
 /// The baseline's level and spread.
@@ -163,24 +166,122 @@ pub fn detect(series: &[f64], base: Range<usize>, opts: &DetectorOptions) -> Vec
     found
 }
 
-/// Scans from `from` for the next alarm in direction `sign`.
-fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option<Divergence> {
-    let mut s = 0.0f64;
-    let mut last_zero = from;
-    let mut alarm = None;
-    for (t, &zt) in z.iter().enumerate().skip(from) {
-        if !zt.is_finite() {
-            continue;
-        }
-        s = (s + sign * zt - opts.k).max(0.0);
-        if s == 0.0 {
-            last_zero = t + 1;
-        } else if s > opts.h {
-            alarm = Some(t);
+/// A rise of a silent source's event rate worth an alarm: this many times
+/// its baseline rate.
+const SPARSE_RATIO: f64 = 10.0;
+
+/// Events at the raised rate, close together, that make an alarm.
+const SPARSE_ALARM_EVENTS: f64 = 2.5;
+
+/// Finds the divergences of a count series (events per bucket) whose
+/// baseline is silence: a log that writes only when something is wrong (a
+/// slow-query log, an error log). Most of its baseline buckets are empty,
+/// so the median is zero and the spread the floor, and a detector in
+/// spreads would wait for several events *per bucket*; but for such a log
+/// its first entries are the departure. A Poisson CUSUM compares the rate
+/// `SPARSE_RATIO` times the baseline's (its events plus one, over its
+/// buckets: silence is evidence of a low rate, not of none) with the
+/// baseline's: each event adds `ln SPARSE_RATIO`, each bucket takes away the
+/// difference of the rates, and a few events close together alarm. The onset
+/// is the first event of the run that alarmed; the episode ends where a
+/// stretch of buckets with no event begins (long enough to expect two events
+/// at the raised rate). Returns `None` when the baseline is not silent (its
+/// median count is not zero): [`detect`] reads it.
+pub fn detect_sparse(
+    counts: &[f64],
+    base: Range<usize>,
+    opts: &DetectorOptions,
+) -> Option<Vec<Divergence>> {
+    let base = base.start.min(counts.len())..base.end.min(counts.len());
+    let mut values: Vec<f64> = counts[base].to_vec();
+    if median(&mut values)? > 0.0 {
+        return None;
+    }
+    let rate0 = (values.iter().sum::<f64>() + 1.0) / values.len() as f64;
+    let rate1 = SPARSE_RATIO * rate0;
+    let gain = SPARSE_RATIO.ln();
+    let drift = rate1 - rate0;
+    let h = SPARSE_ALARM_EVENTS * gain;
+    let quiet = opts.settle.max((2.0 / rate1).ceil() as usize);
+    let mut found = Vec::new();
+    let mut from = 0;
+    while from < counts.len() {
+        let Some((alarm, last_zero, mut sum)) = cusum_alarm(counts, from, h, |x| x * gain - drift)
+        else {
             break;
+        };
+        let onset = (last_zero..=alarm)
+            .find(|&t| counts[t] > 0.0)
+            .unwrap_or(alarm);
+        // Follow the run: its peak, its largest sum, and the first bucket of
+        // a long enough silence.
+        let (mut peak, mut score, mut silent, mut end) = (onset, sum, 0usize, None);
+        for (t, &x) in counts.iter().enumerate().skip(onset) {
+            if !x.is_finite() {
+                continue;
+            }
+            if x > counts[peak] {
+                peak = t;
+            }
+            if t > alarm {
+                sum = (sum + x * gain - drift).max(0.0);
+                score = score.max(sum);
+            }
+            if x > 0.0 {
+                silent = 0;
+            } else {
+                silent += 1;
+                if t > alarm && silent >= quiet {
+                    end = Some(t + 1 - silent);
+                    break;
+                }
+            }
+        }
+        found.push(Divergence {
+            onset,
+            alarm,
+            end,
+            peak,
+            direction: Direction::Up,
+            score,
+            refit: 0,
+        });
+        match end {
+            Some(e) => from = e.max(alarm + 1),
+            None => break,
         }
     }
-    let alarm = alarm?;
+    Some(found)
+}
+
+/// A one-sided CUSUM from `from`: the sum of `step(value)` over present
+/// buckets, never below zero, until it passes `h`. Returns the bucket of
+/// the alarm, the bucket after the last where the sum was zero, and the sum.
+fn cusum_alarm(
+    values: &[f64],
+    from: usize,
+    h: f64,
+    step: impl Fn(f64) -> f64,
+) -> Option<(usize, usize, f64)> {
+    let mut sum = 0.0f64;
+    let mut last_zero = from;
+    for (t, &v) in values.iter().enumerate().skip(from) {
+        if !v.is_finite() {
+            continue;
+        }
+        sum = (sum + step(v)).max(0.0);
+        if sum == 0.0 {
+            last_zero = t + 1;
+        } else if sum > h {
+            return Some((t, last_zero, sum));
+        }
+    }
+    None
+}
+
+/// Scans from `from` for the next alarm in direction `sign`.
+fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option<Divergence> {
+    let (alarm, last_zero, s) = cusum_alarm(z, from, opts.h, |zt| sign * zt - opts.k)?;
     // Date the onset where the signal last sat at or below its baseline
     // level before the alarm (not where it crossed the band): the start of
     // the climb. The CUSUM restart bounds the search.
@@ -191,6 +292,7 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
         .map_or(last_zero.min(alarm), |t| {
             (t + 1..=alarm).find(|&u| z[u].is_finite()).unwrap_or(alarm)
         });
+    let climb = onset;
     let mut excursion = follow(z, sign, onset, alarm, s, z.len(), opts);
     // One level, one episode: a sharp, lasting jump to a much higher level
     // is a new departure, not the continuation of the one before it.
@@ -210,6 +312,22 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
             break;
         }
     }
+    // A gradual departure (a ramp) leaves the band long after it began,
+    // and noise puts the last at-or-below-baseline bucket near the alarm:
+    // date it by fitting the change instead (not a jump: that is a step).
+    let mut refit = 0;
+    if onset == climb {
+        if let Some(start) = gradual_start(z, sign, from, alarm) {
+            // Only if the signal was already on its way up in between (above
+            // its level on average, and rising): a gauge that sat a notch
+            // above its level and then climbed fast has its start where it
+            // left the level for good.
+            if on_the_way_up(z, sign, start.min(onset)..onset, opts) {
+                refit = onset - start.min(onset);
+                onset = start;
+            }
+        }
+    }
     Some(Divergence {
         onset,
         alarm,
@@ -217,7 +335,121 @@ fn scan_one(z: &[f64], from: usize, sign: f64, opts: &DetectorOptions) -> Option
         peak: excursion.peak,
         direction: Direction::Up,
         score: excursion.score,
+        refit,
     })
+}
+
+/// How far above its level, on average, a signal must have been between
+/// the knee of a fitted ramp and the onset the climb gave, in spreads, for
+/// the knee to date the departure.
+const GRADUAL_MIN_MEAN: f64 = 0.5;
+
+/// Whether `z[range]` (present buckets, in the direction `sign`) is on
+/// average [`GRADUAL_MIN_MEAN`] above the level and trends up, and what
+/// follows it continues the climb rather than jumping away from it (the
+/// median of the next `settle` buckets under `shift` times the top (90th
+/// percentile) of the range: a flickering quantile before a step is no ramp).
+fn on_the_way_up(z: &[f64], sign: f64, range: Range<usize>, opts: &DetectorOptions) -> bool {
+    let mut next: Vec<f64> = z[range.end..(range.end + opts.settle).min(z.len())]
+        .iter()
+        .map(|v| sign * v)
+        .collect();
+    // The top of the range: its 90th percentile (a bucket or two of the
+    // coming step do not count).
+    let mut before: Vec<f64> = z[range.clone()]
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| sign * v)
+        .collect();
+    before.sort_by(f64::total_cmp);
+    let top = before
+        .get(before.len().saturating_sub(1) * 9 / 10)
+        .copied()
+        .unwrap_or(0.0)
+        .max(opts.k);
+    if median(&mut next).is_some_and(|m| m >= opts.shift * top) {
+        return false;
+    }
+    let points: Vec<(f64, f64)> = z[range.clone()]
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(|(i, v)| (i as f64, sign * v))
+        .collect();
+    if points.len() < 3 {
+        return false;
+    }
+    let n = points.len() as f64;
+    let (mt, my) = (
+        points.iter().map(|p| p.0).sum::<f64>() / n,
+        points.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let trend: f64 = points.iter().map(|p| (p.0 - mt) * (p.1 - my)).sum();
+    my >= GRADUAL_MIN_MEAN && trend > 0.0
+}
+
+/// Where a gradual departure began, if it is one: on the window from the
+/// scan's start `from` to a little past the `alarm`, the best *hinge* (flat,
+/// then a straight climb in the direction `sign`) is compared with the best
+/// *step* (flat, then flat at another level), each fitted by least squares
+/// over every split; when the hinge fits better, the departure is a ramp
+/// that began at its knee. `None` for a step, or a knee at the window's edge.
+fn gradual_start(z: &[f64], sign: f64, from: usize, alarm: usize) -> Option<usize> {
+    let hi = (alarm + 1 + (alarm.saturating_sub(from)) / 4).min(z.len());
+    let points: Vec<(f64, f64)> = (from..hi)
+        .filter(|&t| z[t].is_finite())
+        .map(|t| ((t - from) as f64, z[t]))
+        .collect();
+    let m = points.len();
+    if m < 8 {
+        return None;
+    }
+    // Suffix sums from i: count, Σt, Σt², Σy, Σty.
+    let mut suffix = vec![[0.0f64; 5]; m + 1];
+    for i in (0..m).rev() {
+        let (t, y) = points[i];
+        let next = suffix[i + 1];
+        suffix[i] = [
+            next[0] + 1.0,
+            next[1] + t,
+            next[2] + t * t,
+            next[3] + y,
+            next[4] + t * y,
+        ];
+    }
+    let [n, _, _, sy, _] = suffix[0];
+    let syy: f64 = points.iter().map(|p| p.1 * p.1).sum();
+    let mut best_step = f64::INFINITY;
+    let mut best_hinge = (f64::INFINITY, 0usize);
+    for k in 1..m - 1 {
+        let [nr, t1, t2, yr, ty] = suffix[k];
+        let nl = n - nr;
+        let yl = sy - yr;
+        best_step = best_step.min(syy - yl * yl / nl - yr * yr / nr);
+        // Hinge at the k-th point's time: x = max(0, t − τ).
+        let tau = points[k].0;
+        let sx = t1 - tau * nr;
+        let sxx = t2 - 2.0 * tau * t1 + tau * tau * nr;
+        let sxy = ty - tau * yr;
+        let vxx = sxx - sx * sx / n;
+        if vxx <= 0.0 {
+            continue;
+        }
+        let cxy = sxy - sx * sy / n;
+        if cxy * sign <= 0.0 {
+            continue;
+        }
+        let sse = syy - sy * sy / n - cxy * cxy / vxx;
+        if sse < best_hinge.0 {
+            // The knee is the last point on the flat part.
+            best_hinge = (sse, k);
+        }
+    }
+    let (sse, k) = best_hinge;
+    if sse.is_nan() || sse >= best_step || k < 2 {
+        return None;
+    }
+    Some(from + points[k].0 as usize)
 }
 
 /// Peak, strength and end of an excursion.
@@ -426,6 +658,69 @@ mod tests {
             d[0].alarm
         );
         assert!(d[0].alarm > d[0].onset);
+    }
+
+    #[test]
+    fn a_noisy_linear_ramp_is_dated_near_its_start_not_at_the_alarm() {
+        // Traffic at 15 ± 4 a bucket that climbs linearly from bucket 400 by
+        // 0.125 a bucket (four times the level in six minutes of seconds):
+        // it leaves the band long after it began.
+        for seed in 0..5 {
+            let s: Vec<f64> = noise(900, 20 + seed)
+                .iter()
+                .enumerate()
+                .map(|(t, n)| {
+                    let ramp = if t >= 400 {
+                        (t - 400) as f64 * 0.125
+                    } else {
+                        0.0
+                    };
+                    15.0 + 4.0 * n + ramp
+                })
+                .collect();
+            let d = detect(&s, 0..180, &DetectorOptions::default());
+            let ramp = d.iter().find(|d| d.end.is_none()).expect("the ramp");
+            assert!(
+                (370..=430).contains(&ramp.onset),
+                "seed {seed}: onset {} (alarm {})",
+                ramp.onset,
+                ramp.alarm
+            );
+        }
+    }
+
+    #[test]
+    fn a_silent_log_departs_at_its_first_entries() {
+        // A slow-query log: nothing for 400 buckets, then entries every few
+        // buckets, more and more often.
+        let mut s = vec![0.0; 900];
+        for t in [400, 401, 414, 418, 424, 425, 431, 432, 435, 436, 439] {
+            s[t] += 1.0;
+        }
+        for t in (440..800).step_by(2) {
+            s[t] += 2.0;
+        }
+        let d = detect_sparse(&s, 0..180, &opts()).expect("a silent baseline");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].onset, 400, "{d:?}");
+        let end = d[0].end.expect("it stops");
+        assert_eq!(end, 799, "the bucket after the last entry: {d:?}");
+        // One stray entry, or two far apart, are no departure.
+        let mut stray = vec![0.0; 900];
+        stray[300] = 1.0;
+        stray[600] = 1.0;
+        assert_eq!(detect_sparse(&stray, 0..180, &opts()), Some(vec![]));
+        // A burst that stops is an episode that ends.
+        let mut burst = vec![0.0; 900];
+        for v in &mut burst[300..330] {
+            *v = 10.0;
+        }
+        let d = detect_sparse(&burst, 0..180, &opts()).expect("silent");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].onset, d[0].end), (300, Some(330)), "{d:?}");
+        // A baseline that is not silent is left to `detect`.
+        let busy: Vec<f64> = (0..900).map(|t| (t % 3) as f64).collect();
+        assert_eq!(detect_sparse(&busy, 0..180, &opts()), None);
     }
 
     #[test]

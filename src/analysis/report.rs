@@ -5,14 +5,14 @@
 //! change events come in as plain values, and the result is data that the
 //! CLI prints and the exports render.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::divergence::{detect, DetectorOptions, Direction, Divergence};
-use super::signals::{open_connections, Accumulator, ConnEvent, Grid, SourceSeries};
+use super::divergence::{detect, detect_sparse, DetectorOptions, Direction, Divergence};
+use super::signals::{conn_counts, open_connections, Accumulator, ConnEvent, Grid, SourceSeries};
 
 /// What the analysis knows of a source.
 #[derive(Debug, Clone)]
@@ -46,13 +46,78 @@ pub struct Signal {
     /// Generic activity (event counts): weaker evidence than a specific metric.
     #[serde(skip)]
     pub generic: bool,
+    /// A rate of counted events (`value × bucket width` is a count), which
+    /// the detector reads as counts when its baseline is silence.
+    #[serde(skip)]
+    pub counts: bool,
+}
+
+/// A source is a request log when at least this share of its events are
+/// requests (records with an HTTP status), whatever its syntax.
+const REQUEST_LOG_SHARE: u64 = 4;
+
+fn total(v: &[u32]) -> u64 {
+    v.iter().map(|&c| u64::from(c)).sum()
+}
+
+/// Whether a source logs requests (one record per request, with a status).
+fn request_log(s: &SourceSeries) -> bool {
+    let requests = total(&s.requests);
+    requests > 0 && requests * REQUEST_LOG_SHARE >= total(&s.events)
+}
+
+/// The sources with the tier their records show: a request log whose
+/// records name an upstream time passed the requests on, so it is a proxy
+/// (the load-balancer tier) whatever format wrote it — nginx or Envoy
+/// access logs in JSON read as application logs by their syntax.
+pub fn effective_sources(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<SourceInfo> {
+    sources
+        .iter()
+        .zip(&acc.sources)
+        .map(|(info, s)| {
+            let mut info = info.clone();
+            if info.kind != "load-balancer" && request_log(s) && s.proxied * 2 >= total(&s.requests)
+            {
+                info.kind = "load-balancer".to_string();
+            }
+            info
+        })
+        .collect()
+}
+
+/// How deep in the path of a request a tier sits (0: the edge).
+fn depth(kind: &str) -> u8 {
+    match kind {
+        "load-balancer" => 0,
+        "database" | "system" => 2,
+        _ => 1,
+    }
+}
+
+/// Which sources are the edge: the request logs of the outermost tier that
+/// logs requests (the load balancer's; the application's when nothing in
+/// front of it logs them). Users feel what these record.
+fn edges(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<bool> {
+    let logs: Vec<bool> = acc.sources.iter().map(request_log).collect();
+    let outer = sources
+        .iter()
+        .zip(&logs)
+        .filter(|(_, &l)| l)
+        .map(|(i, _)| depth(&i.kind))
+        .min();
+    sources
+        .iter()
+        .zip(&logs)
+        .map(|(i, &l)| l && Some(depth(&i.kind)) == outer)
+        .collect()
 }
 
 /// Builds every signal of every source.
 pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
     let mut out = Vec::new();
     let w = acc.grid.width_secs();
-    for (series, info) in acc.sources.iter().zip(sources) {
+    let edges = edges(acc, sources);
+    for ((series, info), &edge) in acc.sources.iter().zip(sources).zip(&edges) {
         let mut push =
             |metric: &str, values: Vec<f64>, min_spread: f64, user_facing: bool, generic: bool| {
                 if values.iter().any(|v| v.is_finite() && *v != 0.0) {
@@ -65,6 +130,16 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
                         min_spread,
                         user_facing,
                         generic,
+                        counts: matches!(
+                            metric,
+                            "events"
+                                | "warnings"
+                                | "errors"
+                                | "requests"
+                                | "slow_queries"
+                                | "disconnections"
+                                | "refused_connections"
+                        ),
                     });
                 }
             };
@@ -79,7 +154,6 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
             false,
         );
         push("errors", rate(&series.errors), count_spread, false, false);
-        let edge = info.kind == "load-balancer";
         if series.requests.iter().any(|&r| r > 0) {
             push(
                 "requests",
@@ -139,27 +213,29 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
                 .collect();
             push("query_time", mean, 0.01, false, false);
         }
-        if let Some(gauge) = open_connections(&acc.grid, &series.conn_events) {
-            push("connections", gauge, 1.0, false, false);
-            let refused: Vec<u32> = {
-                let mut v = vec![0u32; acc.grid.n];
-                for &(ts, ev, _) in &series.conn_events {
-                    if ev == ConnEvent::Refused {
-                        if let Some(b) = acc.grid.bucket(ts) {
-                            v[b] += 1;
-                        }
-                    }
-                }
-                v
-            };
+        // A level where both connects and disconnects are logged; rates of
+        // what is logged otherwise (aborted connections in an error log).
+        let gauge = open_connections(&acc.grid, &series.conn_events);
+        let count = |ev| conn_counts(&acc.grid, &series.conn_events, ev);
+        if gauge.is_none() {
             push(
-                "refused_connections",
-                rate(&refused),
+                "disconnections",
+                rate(&count(ConnEvent::Disconnect)),
                 count_spread,
                 false,
                 false,
             );
         }
+        if let Some(gauge) = gauge {
+            push("connections", gauge, 1.0, false, false);
+        }
+        push(
+            "refused_connections",
+            rate(&count(ConnEvent::Refused)),
+            count_spread,
+            false,
+            false,
+        );
     }
     out
 }
@@ -210,6 +286,9 @@ pub struct SignalDivergence {
     /// band's spreads on that side.
     #[serde(skip)]
     height: f64,
+    /// How uncertain the onset is, µs: how far a fitted ramp moved it back.
+    #[serde(skip)]
+    uncertainty: i64,
 }
 
 impl SignalDivergence {
@@ -364,15 +443,25 @@ pub fn analyse(
     changes: Vec<ChangeEvent>,
 ) -> Analysis {
     let grid = acc.grid;
+    let tiers = effective_sources(acc, sources);
+    let sources = tiers.as_slice();
     let sigs = signals(acc, sources);
     let mut all: Vec<SignalDivergence> = Vec::new();
+    let w = grid.width_secs();
     for s in &sigs {
         let opts = DetectorOptions {
             min_spread: s.min_spread,
             ..DetectorOptions::default()
         };
         let b = super::divergence::baseline(&s.values, baseline.clone(), s.min_spread);
-        for d in detect(&s.values, baseline.clone(), &opts) {
+        // A count whose baseline is silence is read as counts (see `detect_sparse`).
+        let sparse = if s.counts {
+            let counts: Vec<f64> = s.values.iter().map(|v| (v * w).round()).collect();
+            detect_sparse(&counts, baseline.clone(), &opts)
+        } else {
+            None
+        };
+        for d in sparse.unwrap_or_else(|| detect(&s.values, baseline.clone(), &opts)) {
             all.push(to_signal_divergence(&grid, s, &d, b));
         }
     }
@@ -387,7 +476,7 @@ pub fn analyse(
     }
     let first = impact
         .as_ref()
-        .and_then(|imp| first_divergence(&grid, &all, imp, &changes));
+        .and_then(|imp| first_divergence(&grid, &all, imp, &changes, &openings(acc, sources)));
     all.sort_by(|a, b| b.score.total_cmp(&a.score));
     Analysis {
         grid,
@@ -425,6 +514,7 @@ fn to_signal_divergence(
         generic: s.generic,
         user_facing: s.user_facing,
         height: ((peak - level).abs() / spread).max(0.0),
+        uncertainty: d.refit as i64 * grid.width,
     }
 }
 
@@ -524,6 +614,12 @@ fn run_start(acc: &Accumulator, sources: &[SourceInfo], d: &SignalDivergence) ->
     let Some(mut b) = grid.bucket(d.onset) else {
         return d.onset;
     };
+    // Users were hurt from the first bad response: a gradual rise is dated
+    // at its knee, which may come before it.
+    let until = d.end.and_then(|e| grid.bucket(e)).unwrap_or(grid.n);
+    if let Some(first) = (b..until).find(|&t| bad.get(t).copied().unwrap_or(0) > 0) {
+        b = first;
+    }
     let mut t = b;
     while t > 0 && b - (t - 1) <= 4 {
         t -= 1;
@@ -570,11 +666,33 @@ fn add_window(
 /// Spreads from its baseline a first divergence must reach.
 const MIN_CAUSE_HEIGHT: f64 = 3.0;
 
+/// How long a source's opening lasts: the start-up lines a log begins with
+/// describe what was running when the logs begin, not a change.
+const OPENING_US: i64 = 30_000_000;
+
+/// Per source, when its opening ends: [`OPENING_US`] (or three buckets)
+/// after its first bucket with events.
+fn openings(acc: &Accumulator, sources: &[SourceInfo]) -> HashMap<String, i64> {
+    let grid = acc.grid;
+    acc.sources
+        .iter()
+        .zip(sources)
+        .filter_map(|(s, info)| {
+            let first = s.events.iter().position(|&c| c > 0)?;
+            let end = grid.time_of(first) + OPENING_US.max(3 * grid.width);
+            Some((info.name.clone(), end))
+        })
+        .collect()
+}
+
+/// `openings` says, per source, until when its lines are its opening (see
+/// [`openings`]): changes there are not candidates for the cause.
 fn first_divergence(
     grid: &Grid,
     all: &[SignalDivergence],
     imp: &Impact,
     changes: &[ChangeEvent],
+    openings: &HashMap<String, i64>,
 ) -> Option<FirstDivergence> {
     // Candidates: lasting departures that begin before the impact. The
     // edge's own error and latency signals are the impact itself, not its cause.
@@ -604,9 +722,10 @@ fn first_divergence(
         .filter(|d| !d.generic && earliest_generic.is_none_or(|g| d.onset <= g + wave))
         .collect();
     let chosen = match specific.first() {
+        // A ramp's knee is dated within about as far as the fit moved it.
         Some(first) => specific
             .iter()
-            .filter(|d| d.onset <= first.onset + tie)
+            .filter(|d| d.onset <= first.onset + tie.max(first.uncertainty))
             .max_by(|a, b| {
                 origin_rank(a)
                     .cmp(&origin_rank(b))
@@ -622,11 +741,15 @@ fn first_divergence(
     // once the new process is up, after its migration ran and the old
     // workers stopped), preferring a deploy that names a version not named
     // before (a log file's banner repeats the running server's version).
+    // A process's start-up line at the top of its log states the version
+    // that was running (it still counts as seen: a later restart of the same
+    // version is no new one); with no change after the openings, no cause.
     let fresh = new_versions(changes);
     let before: Vec<(&ChangeEvent, bool)> = changes
         .iter()
         .zip(fresh)
         .filter(|(c, _)| c.time <= chosen.onset + tie)
+        .filter(|(c, _)| openings.get(&c.source).is_none_or(|&end| c.time >= end))
         .collect();
     let change = before.last().map(|&(last, _)| {
         let cluster_start = last.time - 30_000_000;
@@ -815,6 +938,7 @@ mod tests {
             generic: false,
             user_facing: false,
             height: f64::NAN,
+            uncertainty: 0,
         }
     }
 
@@ -932,7 +1056,8 @@ mod tests {
             ),
         ];
         let slow = [lasting("db-slow", "database", "slow_queries", 190, 700.0)];
-        let first = first_divergence(&grid, &slow, &imp, &changes).expect("a first divergence");
+        let first = first_divergence(&grid, &slow, &imp, &changes, &HashMap::new())
+            .expect("a first divergence");
         let cause = first.change.expect("a cause");
         assert_eq!(cause.description, "starting shop-api version=3.3.0");
     }
@@ -941,7 +1066,7 @@ mod tests {
     fn in_a_tie_slowness_is_read_from_the_back_and_demand_from_the_edge() {
         let (grid, imp) = ten_minutes_hurt_from_minute_five();
         let first = |all: &[SignalDivergence]| {
-            first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
+            first_divergence(&grid, all, &imp, &[], &HashMap::new()).map(|f| f.divergence.signal)
         };
         // Queries turn slow: the app's latency (tight baseline, huge score)
         // moves in the same bucket as the slow-query log, the connections
@@ -972,7 +1097,7 @@ mod tests {
     fn a_lasting_wobble_of_a_few_spreads_is_not_the_first_divergence() {
         let (grid, imp) = ten_minutes_hurt_from_minute_five();
         let first = |all: &[SignalDivergence]| {
-            first_divergence(&grid, all, &imp, &[]).map(|f| f.divergence.signal)
+            first_divergence(&grid, all, &imp, &[], &HashMap::new()).map(|f| f.divergence.signal)
         };
         // A pool opens two more connections early and keeps them (two
         // spreads), minutes before the demand that hurt users.

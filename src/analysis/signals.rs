@@ -167,6 +167,9 @@ pub struct Row {
     pub session: Option<u64>,
     /// Statement time, seconds.
     pub query_time: Option<f64>,
+    /// The record names an upstream time: its writer passed the request on
+    /// (a proxy, whatever its log syntax).
+    pub proxied: bool,
 }
 
 /// A response slower than this hurts a user as much as an error.
@@ -219,6 +222,8 @@ pub struct SourceSeries {
     pub conn_events: Vec<(i64, ConnEvent, u64)>,
     /// Bad responses: (bucket, client).
     pub bad_clients: Vec<(usize, u64)>,
+    /// Requests whose record names an upstream time (see [`Row::proxied`]).
+    pub proxied: u64,
 }
 
 impl SourceSeries {
@@ -366,6 +371,9 @@ impl Accumulator {
         let slow = row.duration.is_some_and(|d| d > SLOW_RESPONSE_SECS);
         if let Some(status) = row.status {
             s.requests[b] += 1;
+            if row.proxied {
+                s.proxied += 1;
+            }
             if status >= 500 {
                 s.status_5xx[b] += 1;
             } else if status >= 400 {
@@ -419,8 +427,13 @@ impl Accumulator {
 /// a session that disconnects without having been seen to connect was open
 /// before the logs begin, and counts from the start; a refusal ends the
 /// session it names.
+///
+/// A gauge needs both sides: a source that logs only one of them (MariaDB's
+/// error log records aborted connections, not every connect) has none —
+/// its counts are rates ([`conn_counts`]), not a level.
 pub fn open_connections(grid: &Grid, events: &[(i64, ConnEvent, u64)]) -> Option<Vec<f64>> {
-    if !events.iter().any(|e| e.1 != ConnEvent::Refused) {
+    let logs = |want: ConnEvent| events.iter().any(|e| e.1 == want);
+    if !(logs(ConnEvent::Connect) && logs(ConnEvent::Disconnect)) {
         return None;
     }
     let mut events = events.to_vec();
@@ -480,6 +493,19 @@ pub fn open_connections(grid: &Grid, events: &[(i64, ConnEvent, u64)]) -> Option
         *slot = current;
     }
     Some(gauge)
+}
+
+/// Connection events of one kind per bucket.
+pub fn conn_counts(grid: &Grid, events: &[(i64, ConnEvent, u64)], want: ConnEvent) -> Vec<u32> {
+    let mut v = vec![0u32; grid.n];
+    for &(ts, ev, _) in events {
+        if ev == want {
+            if let Some(b) = grid.bucket(ts) {
+                v[b] += 1;
+            }
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -563,6 +589,30 @@ mod tests {
     }
 
     #[test]
+    fn a_gauge_needs_both_connects_and_disconnects() {
+        let g = Grid {
+            start: 0,
+            width: 10,
+            n: 3,
+        };
+        // Only aborted connections and refusals (an error log): no level.
+        let aborted = [
+            (1, ConnEvent::Disconnect, 4),
+            (12, ConnEvent::Disconnect, 5),
+            (13, ConnEvent::Refused, 0),
+            (14, ConnEvent::Disconnect, 6),
+        ];
+        assert!(open_connections(&g, &aborted).is_none());
+        assert_eq!(
+            conn_counts(&g, &aborted, ConnEvent::Disconnect),
+            vec![1, 2, 0]
+        );
+        assert_eq!(conn_counts(&g, &aborted, ConnEvent::Refused), vec![0, 1, 0]);
+        // Only connects: no level either.
+        assert!(open_connections(&g, &[(1, ConnEvent::Connect, 1)]).is_none());
+    }
+
+    #[test]
     fn regression_a_refusal_at_the_same_time_as_its_connect_closes_it() {
         // Index order may put the refusal first; the session still ends.
         let g = Grid {
@@ -570,7 +620,12 @@ mod tests {
             width: 10,
             n: 1,
         };
-        let ev = [(5, ConnEvent::Refused, 9), (5, ConnEvent::Connect, 9)];
+        // (The source logs disconnections too: another session's, earlier.)
+        let ev = [
+            (1, ConnEvent::Disconnect, 3),
+            (5, ConnEvent::Refused, 9),
+            (5, ConnEvent::Connect, 9),
+        ];
         assert_eq!(open_connections(&g, &ev), Some(vec![0.0]));
     }
 

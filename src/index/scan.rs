@@ -50,6 +50,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
         let duration = ff.f64("duration")?;
         let pid = ff.u64("pid")?;
         let query_time = ff.f64("query_time")?;
+        let upstream_duration = ff.f64("upstream_duration")?;
         let unparsed = ff.u64("unparsed")?;
         let (Some(source_col), Some(level_col)) = (ff.str("source")?, ff.str("level")?) else {
             continue;
@@ -92,6 +93,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
         let mut v_pid = vec![None; BLOCK];
         let mut v_sess = vec![None; BLOCK];
         let mut v_qt = vec![None; BLOCK];
+        let mut v_up = vec![None; BLOCK];
         let mut v_unp = vec![None; BLOCK];
         let mut start = 0usize;
         while start < max_doc {
@@ -106,6 +108,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
             duration.first_vals(&docs, &mut v_dur[..n]);
             pid.first_vals(&docs, &mut v_pid[..n]);
             query_time.first_vals(&docs, &mut v_qt[..n]);
+            upstream_duration.first_vals(&docs, &mut v_up[..n]);
             unparsed.first_vals(&docs, &mut v_unp[..n]);
             if let Some(c) = &client_col {
                 c.ords().first_vals(&docs, &mut v_client[..n]);
@@ -150,6 +153,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
                     pid: v_pid[i],
                     session: v_sess[i].and_then(|o| session_of.get(o as usize).copied()),
                     query_time: v_qt[i],
+                    proxied: v_up[i].is_some(),
                 };
                 acc.add(src, &row);
             }

@@ -27,7 +27,9 @@
 
 use std::borrow::Cow;
 
-use crate::common::{level_from_status, quoted, request_line, strip_port, timestamp};
+use crate::common::{
+    forwarded_for, level_from_status, quoted, request_line, strip_port, timestamp,
+};
 use crate::event::{Event, Fields, Kind, Level};
 use crate::format::{Format, ParseError};
 use crate::time::{clf, iso8601, syslog_bsd, ParsedTime, TimeContext};
@@ -367,6 +369,16 @@ fn traffic<'a>(
                 break;
             };
             let end = open.find('}').ok_or(bad("expected `}`", open))?;
+            // Behind another proxy the socket peer is that proxy: the client
+            // is the first address of a captured `X-Forwarded-For` (any
+            // request header whose value is an address list); the peer
+            // stays in its own field.
+            if name == "request_headers" {
+                if let Some(first) = open[..end].split('|').find_map(forwarded_for) {
+                    fields.peer = fields.client.take();
+                    fields.client = Some(Cow::Borrowed(first));
+                }
+            }
             if end > 0 {
                 fields
                     .extra

@@ -366,7 +366,10 @@ impl Format for Java {
         };
         let mut fields = Fields {
             pid: p.pid,
-            session: p.thread.map(Cow::Borrowed),
+            session: p
+                .thread
+                .map(|t| Cow::Borrowed(t.trim()))
+                .filter(|t| !t.is_empty()),
             logger: Some(Cow::Borrowed(p.logger)),
             ..Fields::default()
         };

@@ -237,6 +237,25 @@ fn build_event<'a>(
         };
         fields.set(key, value);
     }
+    // An access log in JSON (nginx `escape=json`, Caddy, Traefik, Envoy):
+    // its message is the request line, as in the text access logs.
+    let message = if message.is_empty() && fields.method.is_some() {
+        match fields.extra.iter().position(|(k, _)| {
+            matches!(
+                k.to_ascii_lowercase().as_str(),
+                "request" | "request_line" | "requestline" | "http_request"
+            )
+        }) {
+            Some(i) => fields.extra.remove(i).1,
+            None => message,
+        }
+    } else {
+        message
+    };
+    // With no forwarded address, the peer that connected is the client.
+    if fields.client.is_none() {
+        fields.client = fields.peer.clone();
+    }
     // Docker's json-file driver keeps the line break in `log`.
     let message = match message {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim_end_matches(['\n', '\r'])),

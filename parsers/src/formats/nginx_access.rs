@@ -30,7 +30,9 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use crate::common::{is_ip, level_from_status, quoted, request_line, strip_port, timestamp};
+use crate::common::{
+    forwarded_for, level_from_status, quoted, request_line, strip_port, timestamp,
+};
 use crate::event::{Event, Fields, Kind};
 use crate::format::{Format, ParseError};
 use crate::time::{clf, TimeContext};
@@ -80,24 +82,6 @@ fn is_addr_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'-' | b'_' | b'%'))
-}
-
-/// The first address of an `X-Forwarded-For` value, when every item of the
-/// comma-separated list is an IP address.
-fn forwarded_for(v: &str) -> Option<&str> {
-    let first = v.as_bytes().first()?;
-    if !(first.is_ascii_hexdigit() || *first == b':') {
-        return None;
-    }
-    let mut head = None;
-    for item in v.split(',') {
-        let item = item.trim_matches(' ');
-        if !is_ip(item) {
-            return None;
-        }
-        head.get_or_insert(item);
-    }
-    head
 }
 
 /// Seconds from nginx's `$upstream_*_time`: one number, `-`, or several

@@ -12,6 +12,17 @@ fn haproxy_table() {
                 r#"Nov 21 05:53:10 lb1 haproxy[1234]: 203.0.113.9:51234 [21/Nov/2026:05:53:10.123] fe_http be_app/app1 0/0/1/12/13 200 512 - - ---- 10/10/2/1/0 0/0 {shop.example.com|curl/8.5.0} "GET /api/orders?customer=7 HTTP/1.1""#,
                 &["2026-11-21T05:53:10.123Z[zone-assumed] info status=200 duration=0.013 upstream_duration=0.012 bytes=512 client=203.0.113.9 method=GET path=/api/orders?customer=7 upstream=be_app/app1 pid=1234 logger=haproxy host=lb1 code=---- frontend=fe_http timers=0/0/1/12/13 conns=10/10/2/1/0 queues=0/0 request_headers=shop.example.com|curl/8.5.0 | GET /api/orders?customer=7 HTTP/1.1"],
             ),
+            // Behind another proxy (`capture request header X-Forwarded-For`):
+            // the client is the header's first address, the socket peer its own
+            // field; a captured header that is no address list changes nothing.
+            (
+                "<134>Nov 20 23:44:05 haproxy[15148]: 127.0.0.1:54066 [20/Nov/2026:23:44:05.843] fe_shop be_inv/app2 0/0/0/18/18 200 150 - - ---- 3/3/2/0/0 0/0 {198.51.100.7, 10.0.0.2} \"GET /api/items/1 HTTP/1.1\" 7F000001:D332\n127.0.0.1:54068 [20/Nov/2026:23:44:05.900] fe_shop be_inv/app1 0/0/0/1/1 200 150 - - ---- 3/3/2/0/0 0/0 {shop.example.com|203.0.113.9} {} \"GET / HTTP/1.1\"\n127.0.0.1:54070 [20/Nov/2026:23:44:05.950] fe_shop be_inv/app1 0/0/0/1/1 200 150 - - ---- 3/3/2/0/0 0/0 {-} \"GET / HTTP/1.1\"",
+                &[
+                    "2026-11-20T23:44:05.843Z[zone-assumed] info status=200 duration=0.018 upstream_duration=0.018 bytes=150 client=198.51.100.7 peer=127.0.0.1 method=GET path=/api/items/1 upstream=be_inv/app2 pid=15148 logger=haproxy code=---- frontend=fe_shop timers=0/0/0/18/18 conns=3/3/2/0/0 queues=0/0 request_headers=198.51.100.7, 10.0.0.2 trailing=7F000001:D332 | GET /api/items/1 HTTP/1.1",
+                    "2026-11-20T23:44:05.900Z[zone-assumed] info status=200 duration=0.001 upstream_duration=0.001 bytes=150 client=203.0.113.9 peer=127.0.0.1 method=GET path=/ upstream=be_inv/app1 code=---- frontend=fe_shop timers=0/0/0/1/1 conns=3/3/2/0/0 queues=0/0 request_headers=shop.example.com|203.0.113.9 | GET / HTTP/1.1",
+                    "2026-11-20T23:44:05.950Z[zone-assumed] info status=200 duration=0.001 upstream_duration=0.001 bytes=150 client=127.0.0.1 method=GET path=/ upstream=be_inv/app1 code=---- frontend=fe_shop timers=0/0/0/1/1 conns=3/3/2/0/0 queues=0/0 request_headers=- | GET / HTTP/1.1",
+                ],
+            ),
             // `log stdout format raw`: a server timeout (504, sH) and no server at all (503, SC).
             (
                 "203.0.113.10:40022 [21/Nov/2026:06:00:43.512] fe_https~ be_app/app2 0/0/0/-1/5001 504 194 - - sH-- 120/118/40/20/0 0/0 \"GET /api/orders/1 HTTP/1.1\"\n198.51.100.3:40023 [21/Nov/2026:06:00:44.001] fe_http be_app/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 119/117/0/0/0 0/0 {} {} \"POST /api/checkout HTTP/1.1\"",

@@ -7,6 +7,15 @@ fn java_table() {
     check_table(
         &Java,
         &[
+            // logback `%d{yyyy-MM-dd HH:mm:ss,SSS} %-5level [%-20thread] %logger - %msg`:
+            // a comma before the milliseconds, the thread column padded.
+            (
+                "2026-11-21 05:53:09,301 WARN  [main                ] o.s.b.w.e.tomcat.TomcatWebServer - Tomcat started on port(s): 8080 (http)\n2026-11-21 05:53:10,002 ERROR [pool-2-thread-1     ] c.e.shop.PaymentClient - payment failed",
+                &[
+                    "2026-11-21T05:53:09.301Z[zone-assumed] warn session=main logger=o.s.b.w.e.tomcat.TomcatWebServer | Tomcat started on port(s): 8080 (http)",
+                    "2026-11-21T05:53:10.002Z[zone-assumed] error session=pool-2-thread-1 logger=c.e.shop.PaymentClient | payment failed",
+                ],
+            ),
             (
                 "05:53:09.285 [main] INFO  com.shop.Api - Started Api in 3.1 seconds (process running for 3.6)",
                 &["2026-11-21T05:53:09.285Z[zone-assumed][year-inferred] info session=main logger=com.shop.Api | Started Api in 3.1 seconds (process running for 3.6)"],

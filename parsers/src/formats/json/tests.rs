@@ -13,7 +13,7 @@ fn json_table() {
         &[
             (
                 "{\"level\":30,\"time\":1795240389285,\"pid\":4242,\"hostname\":\"web-1\",\"req\":{\"id\":7,\"method\":\"GET\",\"url\":\"/api/orders/42\",\"query\":{},\"params\":{},\"headers\":{\"host\":\"shop.example.com\",\"user-agent\":\"okhttp/4.12.0\",\"x-request-id\":\"5f1e9c\"},\"remoteAddress\":\"::ffff:203.0.113.9\",\"remotePort\":51234},\"res\":{\"statusCode\":200,\"headers\":{\"content-type\":\"application/json\"}},\"responseTime\":12,\"msg\":\"request completed\"}",
-                &["2026-11-21T05:53:09.285Z info status=200 duration=0.012 peer=::ffff:203.0.113.9 method=GET path=/api/orders/42 user_agent=okhttp/4.12.0 request_id=7 pid=4242 host=web-1 req.headers.host=shop.example.com req.headers.x-request-id=5f1e9c req.remotePort=51234 res.headers.content-type=application/json | request completed"],
+                &["2026-11-21T05:53:09.285Z info status=200 duration=0.012 client=::ffff:203.0.113.9 peer=::ffff:203.0.113.9 method=GET path=/api/orders/42 user_agent=okhttp/4.12.0 request_id=7 pid=4242 host=web-1 req.headers.host=shop.example.com req.headers.x-request-id=5f1e9c req.remotePort=51234 res.headers.content-type=application/json | request completed"],
             ),
             (
                 "{\"name\":\"shop-api\",\"hostname\":\"web-2\",\"pid\":1881,\"level\":50,\"err\":{\"message\":\"connect ECONNREFUSED 127.0.0.1:5432\",\"name\":\"Error\",\"stack\":\"Error: connect ECONNREFUSED 127.0.0.1:5432\\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\",\"code\":\"ECONNREFUSED\"},\"msg\":\"database unavailable\",\"time\":\"2026-11-21T06:03:57.016Z\",\"v\":0}",
@@ -90,6 +90,22 @@ fn json_table() {
             (
                 "{\"a\":1} trailing",
                 &["UNPARSED | {\\\"a\\\":1} trailing"],
+            ),
+            // Access logs in JSON are request logs: nginx's `log_format …
+            // escape=json` with a `$request` line, `$remote_addr` (the peer)
+            // and `$http_x_forwarded_for` (the client: its first address);
+            // Caddy's `http.log.access` (client_ip is the client).
+            (
+                "{\"time\":\"2026-11-21T01:21:19-05:00\",\"remote_addr\":\"127.0.0.1\",\"xff\":\"203.0.113.31, 10.0.0.7\",\"request\":\"GET /api/categories/114/summary HTTP/1.1\",\"status\":200,\"bytes\":109,\"request_time\":0.117,\"upstream_response_time\":\"0.117\",\"request_id\":\"c6ff0beb\",\"ua\":\"curl/8.5.0\"}",
+                &["2026-11-21T06:21:19.000Z info status=200 duration=0.117 upstream_duration=0.117 bytes=109 client=203.0.113.31 peer=127.0.0.1 method=GET path=/api/categories/114/summary user_agent=curl/8.5.0 request_id=c6ff0beb xff=203.0.113.31, 10.0.0.7 | GET /api/categories/114/summary HTTP/1.1"],
+            ),
+            (
+                "{\"time\":\"2026-11-21T01:21:20-05:00\",\"remote_addr\":\"198.51.100.4\",\"http_x_forwarded_for\":\"-\",\"request\":\"POST /login HTTP/1.1\",\"status\":401,\"request_time\":0.002}",
+                &["2026-11-21T06:21:20.000Z info status=401 duration=0.002 client=198.51.100.4 peer=198.51.100.4 method=POST path=/login http_x_forwarded_for=- | POST /login HTTP/1.1"],
+            ),
+            (
+                "{\"level\":\"info\",\"ts\":1795238479.5241024,\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\",\"request\":{\"remote_ip\":\"127.0.0.1\",\"client_ip\":\"192.0.2.9\",\"proto\":\"HTTP/2.0\",\"method\":\"GET\",\"host\":\"localhost\",\"uri\":\"/\"},\"duration\":0.000929675,\"size\":10900,\"status\":200}",
+                &["2026-11-21T05:21:19.524Z info status=200 duration=0.000929675 bytes=10900 client=192.0.2.9 peer=127.0.0.1 method=GET path=/ logger=http.log.access.log0 host=localhost request.proto=HTTP/2.0 | handled request"],
             ),
             (
                 "[1,2,3]",

@@ -7,6 +7,15 @@ fn postgresql_table() {
     check_table(
         &PostgresStderr,
         &[
+            // The RDS-style prefix `%t:%r:%u@%d:[%p]:` (client host(port), and
+            // empty user/database for background processes).
+            (
+                "2026-11-21 05:53:09 UTC:10.0.1.5(51234):app@shop:[4242]:ERROR:  relation \"orderz\" does not exist at character 15\n2026-11-21 05:53:11 UTC::@:[3012]:LOG:  checkpoint starting: time",
+                &[
+                    "2026-11-21T05:53:09.000Z error client=10.0.1.5 pid=4242 host=10.0.1.5 user=app database=shop port=51234 | relation \\\"orderz\\\" does not exist at character 15",
+                    "2026-11-21T05:53:11.000Z info pid=3012 | checkpoint starting: time",
+                ],
+            ),
             (
                 "2026-11-21 05:53:10.147 UTC [16501] app@shop LOG:  connection authorized: user=app database=shop application_name=shop-api",
                 &[

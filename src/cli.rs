@@ -741,17 +741,19 @@ fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Input bytes between commits of `onset open`'s ingest: about a second of
+/// parsing, so the log view has something to show within a second.
+const OPEN_COMMIT_BYTES: u64 = 48 << 20;
+
 fn cmd_open(a: OpenArgs) -> Result<ExitCode> {
     let zone = a.display_tz.as_deref().map(parse_zone).transpose()?;
     let ingest = if a.paths.is_empty() {
         None
     } else {
-        Some(ingest_options(
-            a.index.index.clone(),
-            a.spec,
-            a.paths,
-            false,
-        )?)
+        let mut opts = ingest_options(a.index.index.clone(), a.spec, a.paths, false)?;
+        // Commit often enough that the log fills in while the UI is up.
+        opts.commit_bytes = opts.commit_bytes.or(Some(OPEN_COMMIT_BYTES));
+        Some(opts)
     };
     let opts = crate::tui::Options {
         index: a.index.index,

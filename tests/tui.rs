@@ -94,7 +94,10 @@ impl Session {
                 let alternate = self.screen.lock().unwrap().screen().alternate_screen();
                 return (status.exit_code(), raw, alternate);
             }
-            assert!(start.elapsed() < Duration::from_secs(20), "onset open did not quit");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "onset open did not quit"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -139,7 +142,7 @@ fn annotations_survive_quitting_and_reopening() {
     let mut ui = Session::open(&s, &[]);
     ui.wait_for("FIRST DIVERGENCE");
     ui.keys("a4leak after the 1.4.2 deploy\r");
-    ui.wait_for("root cause noted");
+    ui.wait_for("1 annotation saved");
     assert_eq!(ui.quit().0, 0);
     let ui = Session::open(&s, &[]);
     ui.wait_for("[root cause] leak after the 1.4.2 deploy");
@@ -165,6 +168,12 @@ fn a_hostile_log_line_never_drives_the_terminal() {
     ui.wait_for("␛[2J");
     let (code, raw, _) = ui.quit();
     assert_eq!(code, 0);
-    assert!(!contains(&raw, b"\x1b]0;pwned"), "the title sequence reached the terminal");
-    assert!(!contains(&raw, b"\x1b]52;"), "the clipboard sequence reached the terminal");
+    assert!(
+        !contains(&raw, b"\x1b]0;pwned"),
+        "the title sequence reached the terminal"
+    );
+    assert!(
+        !contains(&raw, b"\x1b]52;"),
+        "the clipboard sequence reached the terminal"
+    );
 }

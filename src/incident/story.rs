@@ -142,27 +142,52 @@ pub fn story(incident: &Incident, annotations: &[Annotation]) -> Vec<Row> {
             annotation: None,
         });
     }
-    // Every episode that came back before users were hurt: one row each.
-    for episode in &incident.episodes {
-        let all_transient = episode.iter().all(|&d| incident.divergences[d].transient);
-        if !all_transient || episode.iter().any(|d| Some(*d) == first_div) {
-            continue;
+    // Episodes that came back before users were hurt: the misleading
+    // paths. Those that overlap in time (a scanner moves a dozen signals
+    // at once) or move the same signal again (a source that blips at every
+    // restart) are one row.
+    let mut misleading: Vec<(i64, i64, Vec<usize>)> = Vec::new();
+    let mut transient: Vec<&Vec<usize>> = incident
+        .episodes
+        .iter()
+        .filter(|e| e.iter().all(|&d| incident.divergences[d].transient))
+        .filter(|e| !e.iter().any(|d| Some(*d) == first_div))
+        .collect();
+    transient.sort_by_key(|e| e.iter().map(|&d| incident.divergences[d].onset).min());
+    for episode in transient {
+        let ds = || episode.iter().map(|&d| &incident.divergences[d]);
+        let start = ds().map(|d| d.onset).min().unwrap_or(0);
+        let end = ds().filter_map(|d| d.end).max().unwrap_or(start);
+        let same_signal = |group: &[usize]| {
+            group
+                .iter()
+                .any(|&g| ds().any(|d| d.signal == incident.divergences[g].signal))
+        };
+        let joined = misleading
+            .iter_mut()
+            .find(|(a, b, group)| (start <= *b + gap && end + gap >= *a) || same_signal(group));
+        match joined {
+            Some((a, b, group)) => {
+                *a = (*a).min(start);
+                *b = (*b).max(end);
+                group.extend(episode.iter().copied());
+            }
+            None => misleading.push((start, end, episode.clone())),
         }
-        let mut ds = episode.clone();
-        ds.sort_by_key(|&d| incident.divergences[d].onset);
-        let first = &incident.divergences[ds[0]];
-        let mut sources: Vec<&str> = ds
+    }
+    for (start, _, group) in misleading {
+        let mut sources: Vec<&str> = group
             .iter()
             .map(|&d| incident.divergences[d].source.as_str())
             .collect();
         sources.sort_unstable();
         sources.dedup();
         rows.push(Row {
-            ts: first.onset,
+            ts: start,
             beat: Beat::Transient,
             source: sources.join(","),
             items: Vec::new(),
-            divergences: episode.clone(),
+            divergences: group,
             annotation: None,
         });
     }

@@ -108,6 +108,47 @@ pub enum Action {
     Message(String),
 }
 
+impl Action {
+    /// The action's name, for the frame trace.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Move(_) => "Move",
+            Action::Page(_) => "Page",
+            Action::Home => "Home",
+            Action::End => "End",
+            Action::Scroll(_) => "Scroll",
+            Action::ToggleMode => "ToggleMode",
+            Action::Enter => "Enter",
+            Action::FirstDivergence => "FirstDivergence",
+            Action::Divergence(_) => "Divergence",
+            Action::Error(_) => "Error",
+            Action::Change(_) => "Change",
+            Action::Hit(_) => "Hit",
+            Action::Zoom(_) => "Zoom",
+            Action::CycleSource => "CycleSource",
+            Action::CycleKind => "CycleKind",
+            Action::CycleLevel => "CycleLevel",
+            Action::ClearFilters => "ClearFilters",
+            Action::ToggleZone => "ToggleZone",
+            Action::Help => "Help",
+            Action::Prompt(_) => "Prompt",
+            Action::Type(_) => "Type",
+            Action::Erase => "Erase",
+            Action::Submit => "Submit",
+            Action::Cancel => "Cancel",
+            Action::Seek(_) => "Seek",
+            Action::Quit => "Quit",
+            Action::Resize(..) => "Resize",
+            Action::Loaded(_) => "Loaded",
+            Action::Found(..) => "Found",
+            Action::Traced(..) => "Traced",
+            Action::Analysed(_) => "Analysed",
+            Action::Ingest(..) => "Ingest",
+            Action::Message(_) => "Message",
+        }
+    }
+}
+
 /// A page of the log from the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {

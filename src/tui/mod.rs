@@ -52,6 +52,7 @@ pub struct Options {
 /// Runs `onset open`. When stdout is not a terminal, prints the `analyze`
 /// report instead.
 pub fn run(opts: Options) -> Result<ExitCode> {
+    let launched = std::time::Instant::now();
     if !std::io::stdout().is_terminal() {
         if let Some(ingest) = &opts.ingest {
             let report = crate::ingest::ingest(ingest)?;
@@ -74,7 +75,25 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the event loop")?;
-    runtime.block_on(main_loop(opts))
+    runtime.block_on(main_loop(opts, launched))
+}
+
+/// Frame timings for the benchmark (`ONSET_TUI_TRACE=FILE`): when the first
+/// frame was drawn after launch, and for each action how long its update
+/// and redraw took (and, for a worker's answer, how long since the request
+/// that asked for it).
+#[derive(Default)]
+struct Trace {
+    lines: Vec<String>,
+    asked: Option<std::time::Instant>,
+}
+
+impl Trace {
+    fn write(&self) {
+        if let Some(path) = std::env::var_os("ONSET_TUI_TRACE") {
+            let _ = std::fs::write(path, self.lines.join("\n") + "\n");
+        }
+    }
 }
 
 /// Restores the terminal when dropped (a return, an error, an unwinding panic).
@@ -109,7 +128,7 @@ impl Drop for TerminalGuard {
     }
 }
 
-async fn main_loop(opts: Options) -> Result<ExitCode> {
+async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCode> {
     let store = if opts.ingest.is_some() {
         Store::open_or_create(&opts.index)?
     } else {
@@ -185,8 +204,35 @@ async fn main_loop(opts: Options) -> Result<ExitCode> {
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut hup = signal(SignalKind::hangup())?;
+    let tracing = std::env::var_os("ONSET_TUI_TRACE").is_some();
+    let mut trace = Trace::default();
+    let mut pending: Option<(String, std::time::Instant)> = None;
     loop {
         terminal.draw(|f| view::draw(f, &app))?;
+        if tracing {
+            if trace.lines.is_empty() {
+                trace.lines.push(format!(
+                    "first-frame {:.1} ms",
+                    launched.elapsed().as_secs_f64() * 1e3
+                ));
+            }
+            if let Some((what, at)) = pending.take() {
+                let answered = trace
+                    .asked
+                    .filter(|_| what.starts_with("Loaded") || what.starts_with("Found"))
+                    .map(|t| {
+                        format!(
+                            " (request to frame {:.1} ms)",
+                            t.elapsed().as_secs_f64() * 1e3
+                        )
+                    })
+                    .unwrap_or_default();
+                trace.lines.push(format!(
+                    "frame {what} {:.2} ms{answered}",
+                    at.elapsed().as_secs_f64() * 1e3
+                ));
+            }
+        }
         let action = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => keys::key_action(k, &app),
@@ -214,7 +260,13 @@ async fn main_loop(opts: Options) -> Result<ExitCode> {
             _ = hup.recv() => Some(Action::Quit),
         };
         if let Some(a) = action {
+            if tracing {
+                pending = Some((a.name().to_string(), std::time::Instant::now()));
+            }
             for r in app.update(a) {
+                if tracing {
+                    trace.asked = Some(std::time::Instant::now());
+                }
                 let _ = requests_tx.send(r);
             }
             if let Some(r) = app.trace_request() {
@@ -226,6 +278,7 @@ async fn main_loop(opts: Options) -> Result<ExitCode> {
         }
     }
     drop(terminal);
+    trace.write();
     Ok(ExitCode::SUCCESS)
 }
 

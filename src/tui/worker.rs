@@ -87,7 +87,10 @@ pub fn handle(browser: &mut Browser, r: Request) -> Action {
         Request::Save(list) => {
             let dir: PathBuf = browser.store().dir.clone();
             match annotations::save(&dir, &list) {
-                Ok(()) => Action::Message(format!("{} annotations saved", list.len())),
+                Ok(()) => Action::Message(match list.len() {
+                    1 => "1 annotation saved".to_string(),
+                    n => format!("{n} annotations saved"),
+                }),
                 Err(e) => failed(e),
             }
         }

@@ -79,7 +79,15 @@ pub fn lane_signals<'a>(app: &App, inc: &'a Incident) -> Vec<&'a Series> {
     }
     let kind_of = |source: &str| inc.source(source).map_or("", |s| s.kind.as_str());
     let wanted_metrics: &[&str] = if f.levels.is_empty() {
-        &["requests", "5xx_ratio", "latency_p95", "connections", "slow_queries", "errors", "events"]
+        &[
+            "requests",
+            "5xx_ratio",
+            "latency_p95",
+            "connections",
+            "slow_queries",
+            "errors",
+            "events",
+        ]
     } else if f.levels.contains(&"warn") {
         &["warnings", "errors"]
     } else {

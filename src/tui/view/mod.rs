@@ -40,7 +40,14 @@ pub fn layout(size: (u16, u16), lanes: usize) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     let tall = size.1 >= 40;
     let lane_rows: u16 = if tall { 3 } else { 1 };
-    let lanes_h = (lanes.clamp(1, MAX_LANES) as u16 * lane_rows + 2).min(size.1 / 3);
+    let n = lanes.clamp(1, MAX_LANES) as u16;
+    // Whole lanes only: as many rows each as fit in a third of the screen.
+    let per = (size.1 / 3)
+        .saturating_sub(2)
+        .checked_div(n)
+        .unwrap_or(1)
+        .clamp(1, lane_rows);
+    let lanes_h = (n * per + 2).min(size.1 / 3);
     let [lanes, rest, status] = Layout::vertical([
         Constraint::Length(lanes_h),
         Constraint::Min(1),

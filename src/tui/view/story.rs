@@ -48,9 +48,11 @@ pub fn row_text(app: &App, inc: &Incident, row: &Row) -> String {
     };
     let text = crate::render::describe(inc, first);
     match row.beat {
-        Beat::NewTemplates if row.items.len() > 1 => {
-            format!("{} new messages, first: {text}", row.items.len())
-        }
+        Beat::NewTemplates if row.items.len() > 1 => format!(
+            "{} new messages, the first {}",
+            row.items.len(),
+            text.strip_prefix("first ").unwrap_or(&text)
+        ),
         Beat::Change if row.items.len() > 1 => {
             format!("{text} (and {} more lines)", row.items.len() - 1)
         }
@@ -65,29 +67,44 @@ pub fn row_text(app: &App, inc: &Incident, row: &Row) -> String {
     }
 }
 
-/// What a misleading path says: the signals that moved, how long.
+/// What a misleading path says: the signals that moved (how many times,
+/// when more than once), how long the first episode lasted.
 pub fn misleading_text(inc: &Incident, row: &Row) -> String {
-    let ds: Vec<&crate::analysis::report::SignalDivergence> = row
+    let mut ds: Vec<&crate::analysis::report::SignalDivergence> = row
         .divergences
         .iter()
         .filter_map(|&d| inc.divergences.get(d))
         .collect();
+    ds.sort_by_key(|d| d.onset);
     let Some(first) = ds.first() else {
         return String::new();
     };
-    let mut names: Vec<&str> = ds.iter().map(|d| d.signal.as_str()).collect();
-    names.dedup();
+    let mut names: Vec<(&str, usize)> = Vec::new();
+    for d in &ds {
+        match names.iter_mut().find(|(n, _)| *n == d.signal) {
+            Some((_, k)) => *k += 1,
+            None => names.push((d.signal.as_str(), 1)),
+        }
+    }
     let shown = names.len().min(4);
     let more = names.len() - shown;
-    let lasted = ds
+    let listed: Vec<String> = names[..shown]
         .iter()
-        .filter_map(|d| d.end)
-        .max()
+        .map(|(n, k)| {
+            if *k > 1 {
+                format!("{n} ×{k}")
+            } else {
+                (*n).to_string()
+            }
+        })
+        .collect();
+    let lasted = first
+        .end
         .map(|e| format!(", back after {:.0} s", (e - first.onset) as f64 / 1e6))
         .unwrap_or_default();
     format!(
         "{} moved{}{}",
-        names[..shown].join(", "),
+        listed.join(", "),
         if more > 0 {
             format!(" (+{more} more)")
         } else {

@@ -152,8 +152,12 @@ impl Browser {
 
     /// Sees the index's last commit (during an ingest).
     pub fn reload(&mut self) -> Result<()> {
+        let before = self.reader.searcher().num_docs();
         self.reader.reload()?;
-        self.refresh_span()
+        if self.reader.searcher().num_docs() != before {
+            self.refresh_span()?;
+        }
+        Ok(())
     }
 
     fn refresh_span(&mut self) -> Result<()> {

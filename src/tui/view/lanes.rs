@@ -13,15 +13,22 @@ use super::time;
 use crate::analysis::report::ChangeKind;
 use crate::incident::{Incident, Series};
 
-/// Columns of the lane labels.
-const LABEL: u16 = 24;
+/// Columns of the lane labels: wider on a wide terminal.
+fn label_width(lanes: Rect) -> u16 {
+    if lanes.width >= 160 {
+        36
+    } else {
+        24
+    }
+}
 
 /// Where the charts are drawn inside the lanes' area.
 pub fn chart_area(lanes: Rect) -> Rect {
+    let label = label_width(lanes);
     Rect::new(
-        lanes.x + LABEL.min(lanes.width),
+        lanes.x + label.min(lanes.width),
         lanes.y,
-        lanes.width.saturating_sub(LABEL),
+        lanes.width.saturating_sub(label),
         lanes.height,
     )
 }
@@ -123,7 +130,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         );
         return;
     };
-    if area.height < 3 || area.width <= LABEL + 4 {
+    let label_w = label_width(area);
+    if area.height < 3 || area.width <= label_w + 4 {
         return;
     }
     let chart = chart_area(area);
@@ -172,7 +180,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else {
             Style::default().fg(super::source_color(&s.source))
         };
-        buf.set_string(area.x, y0, fit(&label, 0, (LABEL - 1) as usize), lstyle);
+        buf.set_string(area.x, y0, fit(&label, 0, (label_w - 1) as usize), lstyle);
         if per > 1 {
             buf.set_string(
                 area.x,
@@ -180,7 +188,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 fit(
                     &format!(" max {}", short(hi.max(0.0))),
                     0,
-                    (LABEL - 1) as usize,
+                    (label_w - 1) as usize,
                 ),
                 Style::default().fg(Color::DarkGray),
             );
@@ -225,7 +233,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     buf.set_string(
         area.x,
         ym,
-        fit("changes ▲onset !impact", 0, (LABEL - 1) as usize),
+        fit("changes ▲onset !impact", 0, (label_w - 1) as usize),
         Style::default().fg(Color::DarkGray),
     );
     for c in &inc.changes {
@@ -285,7 +293,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     buf.set_string(
         area.x,
         ya,
-        fit(&time(app, app.cursor, false), 0, (LABEL - 1) as usize),
+        fit(&time(app, app.cursor, false), 0, (label_w - 1) as usize),
         Style::default().add_modifier(Modifier::BOLD),
     );
     buf.set_string(chart.x, ya, fit(&left, 0, w as usize), dim);

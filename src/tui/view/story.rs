@@ -60,7 +60,21 @@ pub fn row_text(app: &App, inc: &Incident, row: &Row) -> String {
             format!("{text} ({} episodes)", row.items.len())
         }
         Beat::FirstDivergence => match inc.first.as_ref() {
-            Some(f) => format!("{text}; {:.0} s before users were hurt", f.lead_seconds),
+            // Its own signal leads, whichever moved most in the episode.
+            Some(f) => {
+                let d = &f.divergence;
+                format!(
+                    "{} {} from {:.2} (peak {:.2}), {:.0} s before users were hurt",
+                    d.signal,
+                    match d.direction {
+                        crate::analysis::divergence::Direction::Up => "rises",
+                        crate::analysis::divergence::Direction::Down => "falls",
+                    },
+                    d.baseline,
+                    d.peak,
+                    f.lead_seconds
+                )
+            }
             None => text,
         },
         _ => text,

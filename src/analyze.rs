@@ -12,6 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
+use crate::analysis::postmortem::{self, Departure};
 use crate::analysis::report::{
     analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals,
     ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
@@ -468,7 +469,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         None => default_baseline(&grid),
     };
     let baseline_end = grid.time_of(base.end);
-    let analysis = analyse(&acc, &sources, base, changes);
+    let analysis = analyse(&acc, &sources, base.clone(), changes);
     // New templates: those near the first divergence or the impact stand out.
     let moments: Vec<i64> = analysis
         .first
@@ -514,7 +515,22 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         &warnings,
     );
     warnings.extend(more);
-    let series = signals(&acc, &sources)
+    let sigs = signals(&acc, &sources);
+    let departures: Vec<Departure<'_>> = analysis.divergences.iter().map(Into::into).collect();
+    let alerts = postmortem::alerts(&grid, &sigs, &departures, base, analysis.impact.as_ref());
+    let impact_peak = analysis
+        .impact
+        .as_ref()
+        .and_then(|i| postmortem::impact_peak(&grid, &sigs, i));
+    let all_clients = analysis.impact.as_ref().and_then(|i| {
+        let k = sources.iter().position(|s| s.name == i.source)?;
+        postmortem::all_clients(acc.sources.get(k)?)
+    });
+    let ending_change = analysis
+        .impact
+        .as_ref()
+        .and_then(|i| postmortem::ending_change(&grid, &analysis.changes, i));
+    let series = sigs
         .into_iter()
         .map(|s| Series {
             values: to_options(&s.values),
@@ -554,6 +570,10 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         aligned: align,
         warnings,
         timeline: Vec::new(),
+        impact_peak,
+        all_clients,
+        ending_change,
+        alerts,
     };
     incident.timeline = timeline(store, &searcher, &incident)?;
     Ok(incident)

@@ -126,6 +126,38 @@ pub fn describe(inc: &Incident, item: &TimelineItem) -> String {
     }
 }
 
+/// What a misleading path says: the signals that moved, how long.
+pub fn misleading_text(inc: &Incident, row: &crate::incident::story::Row) -> String {
+    let ds: Vec<&crate::analysis::report::SignalDivergence> = row
+        .divergences
+        .iter()
+        .filter_map(|&d| inc.divergences.get(d))
+        .collect();
+    let Some(first) = ds.first() else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = ds.iter().map(|d| d.signal.as_str()).collect();
+    names.dedup();
+    let shown = names.len().min(4);
+    let more = names.len() - shown;
+    let lasted = ds
+        .iter()
+        .filter_map(|d| d.end)
+        .max()
+        .map(|e| format!(", back after {:.0} s", (e - first.onset) as f64 / 1e6))
+        .unwrap_or_default();
+    format!(
+        "{} moved{}{}",
+        names[..shown].join(", "),
+        if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        },
+        lasted
+    )
+}
+
 /// The timeline items within `[from, to)`.
 pub fn timeline_within(
     inc: &Incident,

@@ -492,7 +492,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             .any(|c| c.source == n.source && c.time == n.first)
     });
     let evidence = match &analysis.first {
-        Some(f) => evidence(
+        Some(f) => records_showing(
             store,
             &searcher,
             &acc,
@@ -574,8 +574,29 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         all_clients,
         ending_change,
         alerts,
+        episode_evidence: Vec::new(),
     };
     incident.timeline = timeline(store, &searcher, &incident)?;
+    // One record for each episode, at its strongest signal's onset.
+    let mut episode_evidence = Vec::with_capacity(incident.episodes.len());
+    for episode in &incident.episodes {
+        let record = match episode.first().and_then(|&d| incident.divergences.get(d)) {
+            Some(d) => records_showing(
+                store,
+                &searcher,
+                &acc,
+                &sources,
+                &d.source,
+                &d.signal,
+                d.onset - shift(&d.source),
+            )?
+            .first()
+            .map(|e| Record::of(e, shift(&e.source))),
+            None => None,
+        };
+        episode_evidence.push(record);
+    }
+    incident.episode_evidence = episode_evidence;
     Ok(incident)
 }
 
@@ -774,7 +795,7 @@ fn find_changes(
 }
 
 /// The records around a divergence's onset that show it.
-fn evidence(
+fn records_showing(
     store: &Store,
     searcher: &Searcher,
     acc: &Accumulator,
@@ -814,6 +835,10 @@ fn evidence(
         "5xx_ratio" | "bad_ratio" => vec![Box::new(RangeQuery::new(
             std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
             std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
+        ))],
+        "4xx_ratio" => vec![Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(f.status, 400)),
+            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 500)),
         ))],
         _ => Vec::new(),
     };

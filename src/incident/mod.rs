@@ -81,6 +81,11 @@ pub struct Incident {
     /// lasting divergence, earliest-firing first.
     #[serde(default)]
     pub alerts: Vec<Alert>,
+    /// One record for each of `episodes` (the first that shows its
+    /// strongest signal at its onset), what the export quotes for a
+    /// misleading path.
+    #[serde(default)]
+    pub episode_evidence: Vec<Option<Record>>,
 }
 
 /// What an [`Incident`] was computed from.

@@ -335,7 +335,7 @@ pub struct Generated {
 }
 
 /// Formats numbers as the draft shows them: whole numbers bare, others
-/// with two decimals, or three significant digits below 1.
+/// with two decimals, or (trailing zeros cut) three significant digits below 1.
 pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -344,7 +344,8 @@ pub fn num(x: f64) -> String {
     } else {
         // Three significant digits: 0.0014, not 0.00.
         let digits = (2 - x.abs().log10().floor() as i32).clamp(2, 9) as usize;
-        format!("{x:.digits$}")
+        let s = format!("{x:.digits$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

@@ -311,3 +311,80 @@ fn escaping_helpers_keep_the_text_readable() {
     );
     assert_eq!(xml("\x1b[2J"), "␛[2J");
 }
+
+#[test]
+fn the_html_fetches_nothing_and_needs_no_script() {
+    let inc = sample();
+    let html = render(inc, &notes(inc), &opts(), Format::Html, None).document;
+    let dom = tl::parse(&html, tl::ParserOptions::default()).expect("HTML parses");
+    let parser = dom.parser();
+    // Elements that load or run something.
+    const LOADERS: [&str; 14] = [
+        "script",
+        "link",
+        "iframe",
+        "frame",
+        "object",
+        "embed",
+        "img",
+        "image",
+        "base",
+        "audio",
+        "video",
+        "source",
+        "use",
+        "foreignobject",
+    ];
+    // Attributes that name a resource, or run code.
+    const FETCHING: [&str; 9] = [
+        "href",
+        "src",
+        "srcset",
+        "action",
+        "formaction",
+        "poster",
+        "data",
+        "xlink:href",
+        "background",
+    ];
+    let mut svgs = 0;
+    let mut csp = false;
+    for node in dom.nodes() {
+        let Some(tag) = node.as_tag() else { continue };
+        let name = tag.name().as_utf8_str().to_ascii_lowercase();
+        assert!(!LOADERS.contains(&name.as_str()), "<{name}> in the HTML");
+        svgs += usize::from(name == "svg");
+        for (k, v) in tag.attributes().iter() {
+            let k = k.to_ascii_lowercase();
+            assert!(!FETCHING.contains(&k.as_str()), "attribute {k} on <{name}>");
+            assert!(!k.starts_with("on"), "event handler {k} on <{name}>");
+            assert!(k != "style", "inline style attribute on <{name}>");
+            if k == "http-equiv" {
+                let content = tag
+                    .attributes()
+                    .get("content")
+                    .flatten()
+                    .map(|c| c.as_utf8_str().to_string())
+                    .unwrap_or_default();
+                assert_eq!(
+                    v.map(|v| v.to_ascii_lowercase()).as_deref(),
+                    Some("content-security-policy")
+                );
+                csp = content.contains("default-src 'none'");
+            }
+        }
+        if name == "style" {
+            let css = tag.inner_text(parser).to_ascii_lowercase();
+            assert!(
+                !css.contains("url(") && !css.contains("@import"),
+                "the CSS fetches"
+            );
+        }
+    }
+    assert!(csp, "a content security policy forbids every fetch");
+    assert_eq!(
+        svgs,
+        inc.key_signals().len(),
+        "one inline chart per key signal"
+    );
+}

@@ -553,7 +553,21 @@ impl Ctx<'_> {
                 )
             }
             Beat::FirstDivergence => {
-                let text = describe(inc, first?);
+                // Named after the first divergence itself, not the
+                // strongest signal of its episode.
+                let text = match &inc.first {
+                    Some(f) => format!(
+                        "{} {} from {} (peak {})",
+                        f.divergence.signal,
+                        match f.divergence.direction {
+                            Direction::Up => "rises",
+                            Direction::Down => "falls",
+                        },
+                        num(f.divergence.baseline),
+                        num(f.divergence.peak)
+                    ),
+                    None => describe(inc, first?),
+                };
                 let lead = inc
                     .first
                     .as_ref()

@@ -12,6 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
+use crate::analysis::postmortem::{self, Departure};
 use crate::analysis::report::{
     analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals,
     ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
@@ -468,7 +469,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         None => default_baseline(&grid),
     };
     let baseline_end = grid.time_of(base.end);
-    let analysis = analyse(&acc, &sources, base, changes);
+    let analysis = analyse(&acc, &sources, base.clone(), changes);
     // New templates: those near the first divergence or the impact stand out.
     let moments: Vec<i64> = analysis
         .first
@@ -491,7 +492,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             .any(|c| c.source == n.source && c.time == n.first)
     });
     let evidence = match &analysis.first {
-        Some(f) => evidence(
+        Some(f) => records_showing(
             store,
             &searcher,
             &acc,
@@ -514,7 +515,22 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         &warnings,
     );
     warnings.extend(more);
-    let series = signals(&acc, &sources)
+    let sigs = signals(&acc, &sources);
+    let departures: Vec<Departure<'_>> = analysis.divergences.iter().map(Into::into).collect();
+    let alerts = postmortem::alerts(&grid, &sigs, &departures, base, analysis.impact.as_ref());
+    let impact_peak = analysis
+        .impact
+        .as_ref()
+        .and_then(|i| postmortem::impact_peak(&grid, &sigs, i));
+    let all_clients = analysis.impact.as_ref().and_then(|i| {
+        let k = sources.iter().position(|s| s.name == i.source)?;
+        postmortem::all_clients(acc.sources.get(k)?)
+    });
+    let ending_change = analysis
+        .impact
+        .as_ref()
+        .and_then(|i| postmortem::ending_change(&grid, &analysis.changes, i));
+    let series = sigs
         .into_iter()
         .map(|s| Series {
             values: to_options(&s.values),
@@ -554,8 +570,33 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         aligned: align,
         warnings,
         timeline: Vec::new(),
+        impact_peak,
+        all_clients,
+        ending_change,
+        alerts,
+        episode_evidence: Vec::new(),
     };
     incident.timeline = timeline(store, &searcher, &incident)?;
+    // One record for each episode, at its strongest signal's onset.
+    let mut episode_evidence = Vec::with_capacity(incident.episodes.len());
+    for episode in &incident.episodes {
+        let record = match episode.first().and_then(|&d| incident.divergences.get(d)) {
+            Some(d) => records_showing(
+                store,
+                &searcher,
+                &acc,
+                &sources,
+                &d.source,
+                &d.signal,
+                d.onset - shift(&d.source),
+            )?
+            .first()
+            .map(|e| Record::of(e, shift(&e.source))),
+            None => None,
+        };
+        episode_evidence.push(record);
+    }
+    incident.episode_evidence = episode_evidence;
     Ok(incident)
 }
 
@@ -760,7 +801,7 @@ fn find_changes(
 }
 
 /// The records around a divergence's onset that show it.
-fn evidence(
+fn records_showing(
     store: &Store,
     searcher: &Searcher,
     acc: &Accumulator,
@@ -800,6 +841,10 @@ fn evidence(
         "5xx_ratio" | "bad_ratio" => vec![Box::new(RangeQuery::new(
             std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
             std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
+        ))],
+        "4xx_ratio" => vec![Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(f.status, 400)),
+            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 500)),
         ))],
         _ => Vec::new(),
     };

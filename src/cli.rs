@@ -44,6 +44,9 @@ enum Command {
     /// Browse the incident in the terminal: signal lanes, the story, every
     /// log merged on one time axis (ingests PATHs first).
     Open(OpenArgs),
+    /// Draft the postmortem (Markdown, self-contained HTML or JSON) from
+    /// the incident and your annotations.
+    Export(ExportArgs),
     /// List the formats onset can read.
     Formats(FormatsArgs),
 }
@@ -186,6 +189,29 @@ struct OpenArgs {
 }
 
 #[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::export::Format::Markdown)]
+    format: crate::export::Format,
+    /// Write the draft to FILE (Markdown: its charts are written beside it
+    /// as FILE-STEM-N-SIGNAL.svg); default: standard output (Markdown
+    /// without charts).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Show times in this zone (IANA name) as well as UTC.
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+    /// Title of the postmortem (default: from the impact and its likely cause).
+    #[arg(long, value_name = "T")]
+    title: Option<String>,
+    /// Correct each source's estimated clock offset first (see `analyze --align`).
+    #[arg(long)]
+    align: bool,
+}
+
+#[derive(Debug, Args)]
 struct SourcesArgs {
     #[command(flatten)]
     index: IndexArg,
@@ -277,6 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Timeline(a) => cmd_timeline(a),
         Command::Trace(a) => cmd_trace(a),
         Command::Open(a) => cmd_open(a),
+        Command::Export(a) => cmd_export(a),
         Command::Formats(a) => cmd_formats(a),
     };
     match result {
@@ -765,4 +792,61 @@ fn cmd_open(a: OpenArgs) -> Result<ExitCode> {
         },
     };
     crate::tui::run(opts)
+}
+
+fn cmd_export(a: ExportArgs) -> Result<ExitCode> {
+    let zone = a.tz.as_deref().map(parse_zone).transpose()?;
+    let store = Store::open(&a.index.index)?;
+    let incident = crate::analyze::incident(
+        &store,
+        &crate::analyze::Options {
+            baseline: None,
+            align: a.align,
+        },
+    )?;
+    let annotations = crate::incident::annotations::load(&store.dir)?;
+    let command = std::iter::once("onset".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let opts = crate::export::Options {
+        title: a.title,
+        zone,
+        command,
+    };
+    let stem = a
+        .output
+        .as_ref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned());
+    let out = crate::export::render(&incident, &annotations, &opts, a.format, stem.as_deref());
+    match &a.output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            for (name, svg) in &out.charts {
+                let p = dir.join(name);
+                std::fs::write(&p, svg).with_context(|| format!("cannot write {}", p.display()))?;
+            }
+            std::fs::write(path, &out.document)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "onset: wrote {}{}",
+                inert(&path.display().to_string()),
+                if out.charts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {} charts beside it", out.charts.len())
+                }
+            );
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.document.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

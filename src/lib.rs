@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod analyze;
 pub mod cli;
+pub mod export;
 pub mod incident;
 pub mod index;
 pub mod ingest;

@@ -4,6 +4,7 @@
 mod util;
 
 mod analyze;
+mod export;
 mod ingest;
 mod regression;
 mod tui;

@@ -21,13 +21,14 @@ pub mod story;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::align::ClockOffset;
+use crate::analysis::postmortem::{Alert, ImpactPeak};
 use crate::analysis::report::{
     ChangeEvent, FirstDivergence, Impact, NewTemplate, SignalDivergence,
 };
 use crate::analysis::signals::Grid;
 
 /// Bumped when the model's shape changes, so an older cache is rebuilt.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 /// The analysis of one index, as every view needs it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -66,6 +67,25 @@ pub struct Incident {
     pub warnings: Vec<Warning>,
     /// The merged incident timeline, in time order.
     pub timeline: Vec<TimelineItem>,
+    /// The worst moment of the impact, with the latency then.
+    #[serde(default)]
+    pub impact_peak: Option<ImpactPeak>,
+    /// Distinct clients of the impact's source over the whole span (the
+    /// denominator of the affected clients' share).
+    #[serde(default)]
+    pub all_clients: Option<u64>,
+    /// The change that likely ended the impact (index into `changes`).
+    #[serde(default)]
+    pub ending_change: Option<usize>,
+    /// The alerts that would have fired earliest, one per signal with a
+    /// lasting divergence, earliest-firing first.
+    #[serde(default)]
+    pub alerts: Vec<Alert>,
+    /// One record for each of `episodes` (the first that shows its
+    /// strongest signal at its onset), what the export quotes for a
+    /// misleading path.
+    #[serde(default)]
+    pub episode_evidence: Vec<Option<Record>>,
 }
 
 /// What an [`Incident`] was computed from.

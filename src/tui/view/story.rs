@@ -41,7 +41,7 @@ pub fn row_text(app: &App, inc: &Incident, row: &Row) -> String {
         return format!("[{}] {}", a.mark.label(), a.comment);
     }
     if row.beat == Beat::Transient {
-        return misleading_text(inc, row);
+        return crate::render::misleading_text(inc, row);
     }
     let Some(first) = row.items.first().and_then(|&i| inc.timeline.get(i)) else {
         return String::new();
@@ -79,53 +79,6 @@ pub fn row_text(app: &App, inc: &Incident, row: &Row) -> String {
         },
         _ => text,
     }
-}
-
-/// What a misleading path says: the signals that moved (how many times,
-/// when more than once), how long the first episode lasted.
-pub fn misleading_text(inc: &Incident, row: &Row) -> String {
-    let mut ds: Vec<&crate::analysis::report::SignalDivergence> = row
-        .divergences
-        .iter()
-        .filter_map(|&d| inc.divergences.get(d))
-        .collect();
-    ds.sort_by_key(|d| d.onset);
-    let Some(first) = ds.first() else {
-        return String::new();
-    };
-    let mut names: Vec<(&str, usize)> = Vec::new();
-    for d in &ds {
-        match names.iter_mut().find(|(n, _)| *n == d.signal) {
-            Some((_, k)) => *k += 1,
-            None => names.push((d.signal.as_str(), 1)),
-        }
-    }
-    let shown = names.len().min(4);
-    let more = names.len() - shown;
-    let listed: Vec<String> = names[..shown]
-        .iter()
-        .map(|(n, k)| {
-            if *k > 1 {
-                format!("{n} ×{k}")
-            } else {
-                (*n).to_string()
-            }
-        })
-        .collect();
-    let lasted = first
-        .end
-        .map(|e| format!(", back after {:.0} s", (e - first.onset) as f64 / 1e6))
-        .unwrap_or_default();
-    format!(
-        "{} moved{}{}",
-        listed.join(", "),
-        if more > 0 {
-            format!(" (+{more} more)")
-        } else {
-            String::new()
-        },
-        lasted
-    )
 }
 
 /// Draws the story.

@@ -489,8 +489,11 @@ impl Ctx<'_> {
                 _ => None,
             })
         };
+        // A misleading row tells one or more episodes, the earliest first:
+        // its record is that episode's.
         let from_model = || {
-            let k = inc.episodes.iter().position(|e| *e == row.divergences)?;
+            let first = row.divergences.first()?;
+            let k = inc.episodes.iter().position(|e| e.contains(first))?;
             inc.episode_evidence.get(k)?.as_ref()
         };
         from_items

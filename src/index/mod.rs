@@ -3,7 +3,9 @@
 //!
 //! Layout of the folder: tantivy's own files (`meta.json` — whose
 //! `payload` is our [`Manifest`] — and one set of segment files per
-//! segment). Nothing else: deleting the folder forgets everything.
+//! segment), the cached analysis (`incident.json`, see
+//! [`crate::incident::cache`]) and the user's annotations
+//! (`annotations.json`). Deleting the folder forgets everything.
 
 pub mod directory;
 pub mod document;

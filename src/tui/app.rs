@@ -415,6 +415,12 @@ impl App {
         if let Some(a) = row.annotation {
             return self.annotations.get(a)?.record.clone();
         }
+        if row.beat == Beat::Transient {
+            // The record of its earliest episode.
+            let first = row.divergences.first()?;
+            let k = inc.episodes.iter().position(|e| e.contains(first))?;
+            return inc.episode_evidence.get(k)?.clone();
+        }
         row.items
             .first()
             .and_then(|&i| inc.timeline.get(i)?.evidence.clone())

@@ -19,6 +19,7 @@ fn signal(name: &str, values: Vec<f64>) -> Signal {
         min_spread: 1.0,
         user_facing: false,
         generic: false,
+        counts: false,
     }
 }
 

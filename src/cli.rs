@@ -768,9 +768,10 @@ fn cmd_trace(a: TraceArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Input bytes between commits of `onset open`'s ingest: about a second of
-/// parsing, so the log view has something to show within a second.
-const OPEN_COMMIT_BYTES: u64 = 48 << 20;
+/// Input bytes before the first commit of `onset open`'s ingest (then
+/// twice as many each time): a fraction of a second of parsing, so the
+/// log view has something to show within a second.
+const OPEN_FIRST_COMMIT_BYTES: u64 = 8 << 20;
 
 fn cmd_open(a: OpenArgs) -> Result<ExitCode> {
     let zone = a.display_tz.as_deref().map(parse_zone).transpose()?;
@@ -778,8 +779,8 @@ fn cmd_open(a: OpenArgs) -> Result<ExitCode> {
         None
     } else {
         let mut opts = ingest_options(a.index.index.clone(), a.spec, a.paths, false)?;
-        // Commit often enough that the log fills in while the UI is up.
-        opts.commit_bytes = opts.commit_bytes.or(Some(OPEN_COMMIT_BYTES));
+        // Commit early, so the log fills in while the UI is up.
+        opts.first_commit_bytes = Some(OPEN_FIRST_COMMIT_BYTES);
         Some(opts)
     };
     let opts = crate::tui::Options {

@@ -49,6 +49,10 @@ pub struct IngestOptions {
     pub threads: usize,
     /// Commit after this many input bytes (default [`pipeline::COMMIT_BYTES`]).
     pub commit_bytes: Option<u64>,
+    /// Commit after the first this many input bytes, then after twice as
+    /// many each time up to the usual size: `onset open` shows the log
+    /// while the ingest goes on, from its first second.
+    pub first_commit_bytes: Option<u64>,
 }
 
 /// What happened to one file.
@@ -152,6 +156,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
         let mut run = Run::new(&mut writer, &store, &mut manifest, &workers);
         if let Some(b) = opts.commit_bytes {
             run.commit_bytes = b.max(1);
+            run.commit_bytes_max = b.max(1);
+        }
+        if let Some(b) = opts.first_commit_bytes {
+            run.commit_bytes = b.clamp(1, run.commit_bytes_max);
         }
         let progress = run.progress.clone();
         let ticker = bar.clone().map(|bar| {

@@ -279,6 +279,9 @@ pub struct Run<'a> {
     pub added: u64,
     /// Commit after this many input bytes.
     pub commit_bytes: u64,
+    /// After each commit, double `commit_bytes` up to this (an ingest that
+    /// starts with small commits so a viewer sees the log at once).
+    pub commit_bytes_max: u64,
     last_commit: Instant,
     bytes_since_commit: u64,
 }
@@ -302,6 +305,7 @@ impl<'a> Run<'a> {
             progress: Arc::new(AtomicU64::new(0)),
             added: 0,
             commit_bytes: COMMIT_BYTES,
+            commit_bytes_max: COMMIT_BYTES,
             last_commit: Instant::now(),
             bytes_since_commit: 0,
         }
@@ -312,6 +316,10 @@ impl<'a> Run<'a> {
         index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
+        self.commit_bytes = self
+            .commit_bytes
+            .saturating_mul(2)
+            .clamp(self.commit_bytes, self.commit_bytes_max.max(self.commit_bytes));
         Ok(())
     }
 

@@ -683,7 +683,12 @@ impl App {
                 Vec::new()
             }
             Action::Ingest(n, done) => {
+                let grew = self.ingesting.is_some_and(|before| n > before);
                 self.ingesting = (!done).then_some(n);
+                // A log still empty shows the first commits as they land.
+                if grew && self.mode == Mode::Log && self.log.is_empty() && self.pending.is_none() {
+                    return self.load(Anchor::At(self.cursor, None));
+                }
                 if done {
                     self.message = format!("ingest done: {n} events in the index");
                     if self.mode == Mode::Log {

@@ -261,6 +261,12 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
         };
         if let Some(a) = action {
             if tracing {
+                if matches!(a, Action::Analysed(_)) {
+                    trace.lines.push(format!(
+                        "analysis-ready {:.1} ms",
+                        launched.elapsed().as_secs_f64() * 1e3
+                    ));
+                }
                 pending = Some((a.name().to_string(), std::time::Instant::now()));
             }
             for r in app.update(a) {

@@ -384,3 +384,22 @@ fn hostile_log_lines_are_drawn_inert() {
     press(&mut a, &mut b, KeyCode::Right);
     assert!(screen(&a).contains("AAAA"));
 }
+
+#[test]
+fn an_empty_log_is_asked_again_when_an_ingest_commits_more_events() {
+    let mut a = App::new(None, (80, 24));
+    a.update(Action::Ingest(0, false));
+    a.update(Action::ToggleMode);
+    // The first page came back empty: nothing was committed yet.
+    let generation = a.generation;
+    a.update(Action::Loaded(super::app::Loaded {
+        generation,
+        anchor: super::app::Anchor::At(0, None),
+        events: Vec::new(),
+    }));
+    assert!(a.log.is_empty());
+    let reqs = a.update(Action::Ingest(0, false));
+    assert!(reqs.is_empty(), "no new events, no new request");
+    let reqs = a.update(Action::Ingest(181_008, false));
+    assert!(matches!(reqs.as_slice(), [Request::Page { .. }]), "{reqs:?}");
+}

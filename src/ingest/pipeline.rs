@@ -316,10 +316,10 @@ impl<'a> Run<'a> {
         index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
-        self.commit_bytes = self
-            .commit_bytes
-            .saturating_mul(2)
-            .clamp(self.commit_bytes, self.commit_bytes_max.max(self.commit_bytes));
+        self.commit_bytes = self.commit_bytes.saturating_mul(2).clamp(
+            self.commit_bytes,
+            self.commit_bytes_max.max(self.commit_bytes),
+        );
         Ok(())
     }
 

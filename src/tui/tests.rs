@@ -401,5 +401,8 @@ fn an_empty_log_is_asked_again_when_an_ingest_commits_more_events() {
     let reqs = a.update(Action::Ingest(0, false));
     assert!(reqs.is_empty(), "no new events, no new request");
     let reqs = a.update(Action::Ingest(181_008, false));
-    assert!(matches!(reqs.as_slice(), [Request::Page { .. }]), "{reqs:?}");
+    assert!(
+        matches!(reqs.as_slice(), [Request::Page { .. }]),
+        "{reqs:?}"
+    );
 }

@@ -18,6 +18,7 @@ use crate::analysis::report::{
     ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
+use crate::analysis::span;
 use crate::incident::{
     self, to_options, Incident, ItemKind, Key, Record, Refers, Series, SourceSummary, TimelineItem,
     Warning,
@@ -385,23 +386,13 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             kind: s.kind.clone(),
         })
         .collect();
-    let start = manifest
-        .sources
-        .values()
-        .filter_map(|s| s.first_ts)
-        .min()
-        .unwrap_or(0);
-    let end = manifest
-        .sources
-        .values()
-        .filter_map(|s| s.last_ts)
-        .max()
-        .unwrap_or(start);
     let index_of: HashMap<String, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
+    let span = dense_span(store, &manifest, &index_of)?;
+    let (start, end) = (span.start, span.end);
     let clock_input = || clock_input(store, &index_of, sources.len(), start, end);
     let estimate = |(clocks, fine): (Vec<SourceClock>, Grid)| {
         align::estimate(
@@ -426,15 +417,15 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             .collect();
         let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
         // The span on the corrected clocks.
-        let ends = |f: fn(&crate::index::SourceEntry) -> Option<i64>| {
-            manifest
-                .sources
+        let ends = |f: fn(&(i64, i64)) -> i64| {
+            sources
                 .iter()
-                .filter_map(move |(n, s)| f(s).map(|t| t + shift(n)))
+                .zip(&span.ends)
+                .filter_map(move |(s, e)| e.as_ref().map(|e| f(e) + shift(&s.name)))
         };
         let grid = Grid::for_span(
-            ends(|s| s.first_ts).min().unwrap_or(start),
-            ends(|s| s.last_ts).max().unwrap_or(end),
+            ends(|e| e.0).min().unwrap_or(start),
+            ends(|e| e.1).max().unwrap_or(end),
         );
         let mut acc = Accumulator::new(grid, sources.len());
         for (i, s) in sources.iter().enumerate() {
@@ -515,6 +506,20 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         &warnings,
     );
     warnings.extend(more);
+    if span.outlying > 0 {
+        let mut records = Vec::new();
+        for &addr in &span.examples {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let e = store.event(&doc)?;
+            records.push(Record::of(&e, shift(&e.source)));
+        }
+        warnings.push(Warning::OutlyingTimes {
+            count: span.outlying,
+            start: grid.start,
+            end: grid.time_of(grid.n),
+            records,
+        });
+    }
     let sigs = signals(&acc, &sources);
     let departures: Vec<Departure<'_>> = analysis.divergences.iter().map(Into::into).collect();
     let alerts = postmortem::alerts(&grid, &sigs, &departures, base, analysis.impact.as_ref());
@@ -726,6 +731,134 @@ fn first_docs(
     Ok(out)
 }
 
+/// Samples of the times at most, to find the dense span.
+const SPAN_SAMPLE: usize = 1 << 16;
+
+/// The times the analysis covers (see [`crate::analysis::span`]).
+struct Span {
+    start: i64,
+    end: i64,
+    /// Each source's first and last time inside the span (by source index).
+    ends: Vec<Option<(i64, i64)>>,
+    /// Records dated outside it, left out of the analysis.
+    outlying: u64,
+    /// The earliest and the latest of them.
+    examples: Vec<tantivy::DocAddress>,
+}
+
+/// The dense span of the index's times: the sources' first and last times
+/// when they lie within a day (or the times' own spread) of the rest, as
+/// nearly always; otherwise a sample of the time column finds the dense
+/// part and one more pass finds its exact ends and what lies outside.
+fn dense_span(
+    store: &Store,
+    manifest: &crate::index::Manifest,
+    index_of: &HashMap<String, usize>,
+) -> Result<Span> {
+    let mut ends: Vec<Option<(i64, i64)>> = vec![None; index_of.len()];
+    for (name, s) in &manifest.sources {
+        if let (Some(&i), Some(a), Some(b)) = (index_of.get(name), s.first_ts, s.last_ts) {
+            ends[i] = Some((a, b));
+        }
+    }
+    let whole = |ends: &[Option<(i64, i64)>]| {
+        let start = ends.iter().flatten().map(|e| e.0).min().unwrap_or(0);
+        (
+            start,
+            ends.iter().flatten().map(|e| e.1).max().unwrap_or(start),
+        )
+    };
+    let (start, end) = whole(&ends);
+    let all = Span {
+        start,
+        end,
+        ends: ends.clone(),
+        outlying: 0,
+        examples: Vec::new(),
+    };
+    if end.saturating_sub(start) <= span::MIN_GAP {
+        return Ok(all);
+    }
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let total = searcher.num_docs() as usize;
+    let stride = total.div_ceil(SPAN_SAMPLE).max(1);
+    let mut sample = Vec::with_capacity(total / stride + searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let ts = segment.fast_fields().i64("ts")?;
+        let docs: Vec<tantivy::DocId> = (0..segment.max_doc()).step_by(stride).collect();
+        let mut vals = vec![None; docs.len()];
+        ts.first_vals(&docs, &mut vals);
+        sample.extend(vals.into_iter().flatten());
+    }
+    sample.sort_unstable();
+    let Some((lo, hi)) = span::dense_window(&sample) else {
+        return Ok(all);
+    };
+    if lo <= start && end <= hi {
+        return Ok(all);
+    }
+    // Exact ends inside the window, and what lies outside it.
+    let mut inside: Vec<Option<(i64, i64)>> = vec![None; index_of.len()];
+    let mut outlying = 0u64;
+    let (mut earliest, mut latest): (Option<(i64, tantivy::DocAddress)>, Option<(i64, _)>) =
+        (None, None);
+    const BLOCK: usize = 2048;
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ff = segment.fast_fields();
+        let ts = ff.i64("ts")?;
+        let Some(source_col) = ff.str("source")? else {
+            continue;
+        };
+        let source_of: Vec<Option<usize>> = crate::index::scan::dictionary(&source_col)?
+            .iter()
+            .map(|n| index_of.get(n).copied())
+            .collect();
+        let (mut v_ts, mut v_src) = (vec![None; BLOCK], vec![None; BLOCK]);
+        let mut docs: Vec<tantivy::DocId> = Vec::with_capacity(BLOCK);
+        let max_doc = segment.max_doc();
+        let mut from = 0;
+        while from < max_doc {
+            let to = (from + BLOCK as u32).min(max_doc);
+            let k = (to - from) as usize;
+            docs.clear();
+            docs.extend(from..to);
+            ts.first_vals(&docs, &mut v_ts[..k]);
+            source_col.ords().first_vals(&docs, &mut v_src[..k]);
+            for i in 0..k {
+                let Some(t) = v_ts[i] else { continue };
+                if (lo..=hi).contains(&t) {
+                    let src = v_src[i].and_then(|o| source_of.get(o as usize).copied().flatten());
+                    if let Some(e) = src.and_then(|s| inside.get_mut(s)) {
+                        *e = Some(e.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+                    }
+                    continue;
+                }
+                outlying += 1;
+                let addr = tantivy::DocAddress::new(ord as u32, docs[i]);
+                if earliest.is_none_or(|(e, _)| t < e) {
+                    earliest = Some((t, addr));
+                }
+                if latest.is_none_or(|(l, _)| t > l) {
+                    latest = Some((t, addr));
+                }
+            }
+            from = to;
+        }
+    }
+    let (start, end) = whole(&inside);
+    let mut examples: Vec<tantivy::DocAddress> =
+        earliest.into_iter().chain(latest).map(|(_, a)| a).collect();
+    examples.dedup();
+    Ok(Span {
+        start,
+        end,
+        ends: inside,
+        outlying,
+        examples,
+    })
+}
+
 /// Change events: templates whose words announce a deploy, a restart, a
 /// reload, a schema change or a backend transition, with their records.
 fn find_changes(
@@ -758,6 +891,11 @@ fn find_changes(
             // names the server's version when the file is opened) cannot
             // date a change.
             if ev.time_flags.contains(&"inherited") {
+                continue;
+            }
+            // Nor can a record dated outside the incident's span (a boot
+            // line before the clock was set).
+            if acc.grid.bucket(ev.ts_micros + shift).is_none() {
                 continue;
             }
             // Repeats of one message within 30 s (one per worker) are one change.

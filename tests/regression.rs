@@ -300,6 +300,92 @@ fn client_ranges_compare_addresses_not_text() {
 }
 
 // ---------------------------------------------------------------------------
+// 4. Outlying times
+
+#[test]
+fn one_bogus_timestamp_stretched_the_span_to_decades_and_hid_the_incident() {
+    /// The bundled sample incident, copied into `s` as `logs/`.
+    fn sample(s: &Scratch) -> PathBuf {
+        let to = s.path("logs");
+        std::fs::create_dir_all(&to).unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        for f in ["access.log", "app.log", "postgresql.log"] {
+            std::fs::copy(from.join(f), to.join(f)).unwrap();
+        }
+        to
+    }
+    let s = Scratch::new();
+    s.onset(&["ingest", arg(&sample(&s))]).ok();
+    let before = s.onset(&["analyze", "--json"]).json();
+    assert!(before["first_divergence"].is_object(), "{before}");
+    assert!(before["impact"].is_object(), "{before}");
+
+    // The same incident with a line from a clock not yet set at boot and
+    // one dated with a sentinel year.
+    let t = Scratch::new();
+    let logs = sample(&t);
+    let app = logs.join("app.log");
+    let mut text =
+        String::from("1970-01-01 00:00:00,000 INFO [4100] shop.boot: clock not yet synchronised\n");
+    text.push_str(&std::fs::read_to_string(&app).unwrap());
+    std::fs::write(&app, text).unwrap();
+    let access = logs.join("access.log");
+    let access_lines = std::fs::read_to_string(&access).unwrap().lines().count();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&access)
+        .unwrap();
+    writeln!(
+        file,
+        "10.0.0.2 - - [31/Dec/9999:23:59:59 +0000] \"GET /health HTTP/1.1\" 200 2 \"-\" \"probe\""
+    )
+    .unwrap();
+    drop(file);
+    t.onset(&["ingest", arg(&logs)]).ok();
+    let after = t.onset(&["analyze", "--json"]).json();
+
+    // The span, the first divergence and the impact are the incident's
+    // (the records they quote are in other folders, one line further down).
+    fn without_places(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("file");
+                m.remove("line");
+                m.values_mut().for_each(without_places);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(without_places),
+            _ => {}
+        }
+    }
+    for key in ["span", "first_divergence", "impact", "change_events"] {
+        let (mut a, mut b) = (after[key].clone(), before[key].clone());
+        without_places(&mut a);
+        without_places(&mut b);
+        assert_eq!(a, b, "{key}");
+    }
+    // The two strays are named, with their files and lines.
+    let warnings = after["warnings"].as_array().expect("warnings");
+    let outlying: Vec<&str> = warnings
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("outside the incident's span"))
+        .collect();
+    assert_eq!(outlying.len(), 1, "{warnings:?}");
+    let w = outlying[0];
+    assert!(w.starts_with("2 records dated far outside"), "{w}");
+    assert!(w.contains("app.log:1 dated 1970-01-01T00:00:00"), "{w}");
+    let last = format!("access.log:{} dated 9999-12-31T23:59:59", access_lines + 1);
+    assert!(w.contains(&last), "{w}");
+    // Nothing is lost: the strays are in the index.
+    assert_eq!(events(&t, "app"), events(&s, "app") + 1);
+    assert_eq!(events(&t, "access"), events(&s, "access") + 1);
+    // No such warning when nothing is out of place.
+    assert!(!before["warnings"]
+        .to_string()
+        .contains("outside the incident's span"));
+}
+
+// ---------------------------------------------------------------------------
 // 6. Zones
 
 #[test]

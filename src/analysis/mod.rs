@@ -5,4 +5,5 @@ pub mod divergence;
 pub mod postmortem;
 pub mod report;
 pub mod signals;
+pub mod span;
 pub mod template;

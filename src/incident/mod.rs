@@ -28,7 +28,7 @@ use crate::analysis::report::{
 use crate::analysis::signals::Grid;
 
 /// Bumped when the model's shape changes, so an older cache is rebuilt.
-pub const MODEL_VERSION: u32 = 2;
+pub const MODEL_VERSION: u32 = 3;
 
 /// The analysis of one index, as every view needs it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -211,6 +211,18 @@ pub enum Warning {
     ClockOffset {
         /// Index into [`Incident::clock_offsets`].
         offset: usize,
+    },
+    /// Records dated far outside the incident's dense span (a clock not yet
+    /// set, a sentinel date, a wrong year), left out of the analysis.
+    OutlyingTimes {
+        /// How many.
+        count: u64,
+        /// The span analysed, µs.
+        start: i64,
+        /// Its end, µs.
+        end: i64,
+        /// The earliest and the latest of them.
+        records: Vec<Record>,
     },
 }
 

@@ -68,6 +68,24 @@ pub fn warning_text(inc: &Incident, w: &Warning) -> String {
             ),
             None => String::from("a clock offset could not be described"),
         },
+        Warning::OutlyingTimes {
+            count,
+            start,
+            end,
+            records,
+        } => {
+            let examples: Vec<String> = records
+                .iter()
+                .map(|r| format!("{}:{} dated {}", r.file, r.line, t(r.ts)))
+                .collect();
+            format!(
+                "{count} record{} dated far outside the incident's span ({} .. {}) left out of the analysis: {}",
+                if *count == 1 { "" } else { "s" },
+                t(*start),
+                t(*end),
+                examples.join(", ")
+            )
+        }
     }
 }
 

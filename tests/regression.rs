@@ -1058,3 +1058,149 @@ fn regression_a_linear_ramp_was_dated_at_the_alarm_and_caused_by_the_startup_lin
         serde_json::Value::Null
     );
 }
+
+// ---------------------------------------------------------------------------
+// MySQL 8 layouts (issue 10): the general log's header, the slow log's `# Time:`.
+
+/// The events of source `name`, in time order, as `onset search --json` gives them.
+fn source_events(s: &Scratch, name: &str) -> Vec<serde_json::Value> {
+    s.onset(&["search", "--json", "--source", name, "--limit", "1000"])
+        .json_lines()
+}
+
+/// The three lines `mysqld` writes each time it opens a general or slow log.
+const MYSQL8_HEADER: &str = "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n";
+
+#[test]
+fn mysql8_general_log_header_from_windows_was_an_unparsed_record() {
+    // On Linux, at the top and again after a restart; on Windows the second
+    // line is `TCP Port: …, Named Pipe: …`, and the whole header was one
+    // unparsed record.
+    let linux = format!(
+        "{MYSQL8_HEADER}2024-03-01T10:00:00.123456Z\t    8 Connect\troot@localhost on  using Socket\n2024-03-01T10:00:00.123789Z\t    8 Query\tselect 1\n2024-03-01T10:00:01.000001Z\t    8 Quit\t\n{MYSQL8_HEADER}2024-03-01T10:05:00.500000Z\t    9 Connect\tapp@10.0.0.5 on shop using TCP/IP\n"
+    );
+    let windows = "C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin\\mysqld.exe, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTCP Port: 3306, Named Pipe: MySQL\nTime                 Id Command    Argument\n2024-03-01T10:00:02.250000Z\t   11 Connect\troot@localhost on  using Named Pipe\n2024-03-01T10:00:02.250300Z\t   11 Query\tselect 2\n".to_string();
+    let s = ingested(
+        &[("general.log", linux), ("general-windows.log", windows)],
+        &[],
+    );
+    for (name, entries, headers) in [("general", 4, 2), ("general-windows", 2, 1)] {
+        assert_eq!(unparsed(&s, name), 0, "{name}");
+        // One event per entry, and one per header — not one per header line.
+        assert_eq!(events(&s, name), entries + headers, "{name}");
+        let all = source_events(&s, name);
+        let header: Vec<&serde_json::Value> = all
+            .iter()
+            .filter(|e| e["fields"]["command"].is_null())
+            .collect();
+        assert_eq!(header.len() as u64, headers, "{all:#?}");
+        for h in &header {
+            // Informational, with the version, and no time of its own.
+            assert_eq!(h["level"], "info", "{h}");
+            assert_eq!(
+                h["fields"]["version"],
+                "8.0.36 (MySQL Community Server - GPL)"
+            );
+            assert_eq!(h["time_flags"], serde_json::json!(["inherited"]), "{h}");
+            assert_eq!(
+                h["message"].as_str().unwrap_or("").lines().count(),
+                3,
+                "{h}"
+            );
+        }
+        let commands: Vec<&str> = all
+            .iter()
+            .filter_map(|e| e["fields"]["command"].as_str())
+            .collect();
+        assert_eq!(commands.len() as u64, entries, "{all:#?}");
+    }
+    // The entries keep their times (a header takes the next one's).
+    let times: Vec<String> = source_events(&s, "general-windows")
+        .iter()
+        .filter(|e| e["time_flags"].is_null())
+        .map(|e| e["time"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        times,
+        ["2024-03-01T10:00:02.250Z", "2024-03-01T10:00:02.250Z"]
+    );
+    // A header names the running server's version: it is no change.
+    let a = s.onset(&["analyze", "--json"]).json();
+    assert_eq!(
+        a["change_events"],
+        serde_json::json!([]),
+        "{}",
+        a["change_events"]
+    );
+}
+
+#[test]
+fn mysql8_slow_log_lost_the_first_time_fraction_and_counted_one_record_too_many() {
+    // MySQL 8 writes `# Time:` — when it logged the entry, with microseconds —
+    // above each entry's `# User@Host:`. The first one was a record of its
+    // own, each later one was read as the end of the entry before it, and
+    // entries were dated by `SET timestamp`'s whole second.
+    let mysql = "# Time: 2024-03-01T10:00:05.654321Z\n# User@Host: app[app] @ localhost []  Id:     9\n# Query_time: 2.000315  Lock_time: 0.000002 Rows_sent: 1  Rows_examined: 0\nSET timestamp=1709287203;\nselect sleep(2);\n# Time: 2024-03-01T10:00:12.400300Z\n# User@Host: app[app] @  [10.0.0.5]  Id:    12\n# Query_time: 0.500200  Lock_time: 0.000010 Rows_sent: 1  Rows_examined: 1000\nuse shop;\nSET timestamp=1709287211;\nSELECT * FROM carts WHERE id = 7;\n# Time: 2024-03-01T10:00:12.500500Z\n# User@Host: report[report] @ localhost []  Id:    10\n# Query_time: 10.200500  Lock_time: 0.000120 Rows_sent: 31  Rows_examined: 912004\nSET timestamp=1709287202;\nSELECT DATE(created_at), COUNT(*) FROM orders GROUP BY 1;\n";
+    // MariaDB writes `# Time: YYMMDD HH:MM:SS` (the statement's start) only
+    // when the second changed: the second entry shares the first one's.
+    let mariadb = "# Time: 240301 10:00:05\n# User@Host: app[app] @  [127.0.0.1]\n# Thread_id: 15  Schema: inventory  QC_hit: No\n# Query_time: 0.379231  Lock_time: 0.000052  Rows_sent: 2  Rows_examined: 200002\n# Rows_affected: 0  Bytes_sent: 391\nuse `inventory`;\nSET timestamp=1709287205;\nSELECT id FROM items WHERE sku LIKE 'BL-2992%';\n# User@Host: app[app] @  [127.0.0.1]\n# Thread_id: 16  Schema: inventory  QC_hit: No\n# Query_time: 0.412049  Lock_time: 0.000135  Rows_sent: 0  Rows_examined: 200000\n# Rows_affected: 0  Bytes_sent: 291\nSET timestamp=1709287205;\nSELECT id FROM items WHERE sku LIKE 'TR-7995%';\n# Time: 240301 10:00:04\n# User@Host: app[app] @  [127.0.0.1]\n# Thread_id: 17  Schema: inventory  QC_hit: No\n# Query_time: 1.377879  Lock_time: 0.000140  Rows_sent: 0  Rows_examined: 200000\n# Rows_affected: 0  Bytes_sent: 291\nSET timestamp=1709287204;\nSELECT id FROM items WHERE sku LIKE 'BL-7367%';\n";
+    let s = ingested(
+        &[
+            ("mysql-slow.log", mysql.to_string()),
+            ("mariadb-slow.log", mariadb.to_string()),
+        ],
+        &["--tz", "UTC"],
+    );
+    // (time, first line of the record, query time) of every event, in time
+    // order (then file order).
+    let read = |name: &str| -> Vec<(String, u64, f64)> {
+        assert_eq!(unparsed(&s, name), 0, "{name}");
+        let mut all: Vec<(String, u64, f64)> = source_events(&s, name)
+            .iter()
+            .map(|e| {
+                (
+                    e["time"].as_str().unwrap_or("").to_string(),
+                    e["line"].as_u64().unwrap_or(0),
+                    e["fields"]["query_time"].as_f64().unwrap_or(-1.0),
+                )
+            })
+            .collect();
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        all
+    };
+    // One event per entry, from its `# Time:` line, dated when the statement
+    // started (`# Time:` less `Query_time`), with the fraction. The long
+    // query logged last started first: times are not in file order.
+    assert_eq!(events(&s, "mysql-slow"), 3);
+    assert_eq!(
+        read("mysql-slow"),
+        [
+            ("2024-03-01T10:00:02.300Z".to_string(), 12, 10.2005),
+            ("2024-03-01T10:00:03.654Z".to_string(), 1, 2.000315),
+            ("2024-03-01T10:00:11.900Z".to_string(), 6, 0.5002),
+        ]
+    );
+    // The `# Time:` line is its entry's first line, not a record of its own.
+    let first = source_events(&s, "mysql-slow")
+        .into_iter()
+        .find(|e| e["line"] == 1)
+        .expect("the entry at line 1");
+    assert!(
+        first["raw"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("# Time: 2024-03-01T10:00:05.654321Z\n# User@Host: app[app]"),
+        "{first}"
+    );
+    assert_eq!(first["fields"]["query"], "select sleep(2)");
+    // MariaDB's layout still reads as before: one event per entry.
+    assert_eq!(events(&s, "mariadb-slow"), 3);
+    assert_eq!(
+        read("mariadb-slow"),
+        [
+            ("2024-03-01T10:00:04.000Z".to_string(), 15, 1.377879),
+            ("2024-03-01T10:00:05.000Z".to_string(), 1, 0.379231),
+            ("2024-03-01T10:00:05.000Z".to_string(), 9, 0.412049),
+        ]
+    );
+}

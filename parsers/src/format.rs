@@ -60,7 +60,9 @@ impl std::error::Error for ParseError {}
 /// Design note: the format does not frame its own records. It answers
 /// [`is_record_start`](Format::is_record_start) line by line and the
 /// framing module assembles records for it — so multi-line handling, limits
-/// and chunking for parallel parsing are written once.
+/// and chunking for parallel parsing are written once. A format whose
+/// records may open with a line written above their usual first line says
+/// so with [`is_record_lead`](Format::is_record_lead), still line by line.
 pub trait Format: Send + Sync {
     /// Short unique name, used by `--format` and reported by detection (`nginx-access`).
     fn name(&self) -> &str;
@@ -88,6 +90,19 @@ pub trait Format: Send + Sync {
     fn is_record_start(&self, line: &str) -> bool {
         let _ = line;
         true
+    }
+
+    /// Whether `line`, a line that starts a record, is a *lead*: a line
+    /// written before the line that usually starts a record, and part of
+    /// that record. A record start that follows lead lines (and only them)
+    /// joins their record instead of starting one of its own. A slow log
+    /// writes `# Time:` above an entry's `# User@Host:` only when the second
+    /// changed: both start an entry, and the `# Time:` leads the entry it
+    /// dates. Only asked when [`multiline`](Format::multiline) is `true`,
+    /// for lines [`is_record_start`](Format::is_record_start) accepted.
+    fn is_record_lead(&self, line: &str) -> bool {
+        let _ = line;
+        false
     }
 
     /// Reads one record (first line and continuation lines, joined by `\n`).

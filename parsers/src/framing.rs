@@ -17,6 +17,11 @@
 //! lines start a new record, so nothing is lost). Invalid UTF-8 is decoded
 //! lossily and flagged. Blank lines between records are skipped and counted.
 //!
+//! A record may also open with *lead* lines ([`Format::is_record_lead`]):
+//! lines that start a record but take the record start that follows them
+//! into it, as a slow log's `# Time:` line takes the `# User@Host:` entry
+//! it dates. A chunk never ends after a lead line.
+//!
 //! A run of NUL bytes — what a filesystem leaves where a crash lost a write —
 //! ends the line and the record it is in, and is skipped and counted
 //! ([`Framer::nul_bytes`]): the record after it is read on its own, not glued
@@ -190,6 +195,9 @@ impl<'a> Iterator for Framer<'a> {
             self.nul_bytes += (next - first_end) as u64;
         }
         if self.multiline && !truncated && first_ends == LineEnd::Newline {
+            // Whether the record so far is lead lines only: a record start
+            // after them joins it (see `Format::is_record_lead`).
+            let mut leading = leads(self.format, &self.data[start..end]);
             // What was taken so far: trailing blank lines stay out of the record.
             let mut scan = next;
             let mut scan_lines = lines;
@@ -205,7 +213,12 @@ impl<'a> Iterator for Framer<'a> {
                     break;
                 }
                 if !blank && starts(self.format, line) {
-                    break;
+                    if !leading {
+                        break;
+                    }
+                    leading = is_lead(self.format, line);
+                } else {
+                    leading = false;
                 }
                 scan_lines += 1;
                 scan_newlines += u64::from(ends == LineEnd::Newline);
@@ -396,7 +409,7 @@ impl<'f, R: Read> Chunker<'f, R> {
             if let Some(le) = line_end {
                 let line = &self.buf[candidate..le];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                if !is_blank(line) && starts(self.format, line) {
+                if !is_blank(line) && starts(self.format, line) && !self.lead_ends_at(nl) {
                     return Some(candidate);
                 }
             }
@@ -406,6 +419,15 @@ impl<'f, R: Read> Chunker<'f, R> {
             end = nl;
         }
         None
+    }
+
+    /// Whether the line that ends at `nl` in `buf` is a lead line (see
+    /// [`Format::is_record_lead`]): the record start after it joins its record.
+    fn lead_ends_at(&self, nl: usize) -> bool {
+        let from = memchr::memrchr2(b'\n', 0, &self.buf[..nl]).map_or(0, |i| i + 1);
+        let line = &self.buf[from..nl];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        !is_blank(line) && leads(self.format, line)
     }
 
     /// Where what is certain ends in `buf` at the end of the input of a
@@ -544,6 +566,19 @@ fn starts(format: &dyn Format, line: &[u8]) -> bool {
         Ok(s) => format.is_record_start(s),
         Err(_) => format.is_record_start(&String::from_utf8_lossy(line)),
     }
+}
+
+/// Whether `line`, known to start a record, is a lead line.
+fn is_lead(format: &dyn Format, line: &[u8]) -> bool {
+    match std::str::from_utf8(line) {
+        Ok(s) => format.is_record_lead(s),
+        Err(_) => format.is_record_lead(&String::from_utf8_lossy(line)),
+    }
+}
+
+/// Whether `line` starts a record and is a lead line.
+fn leads(format: &dyn Format, line: &[u8]) -> bool {
+    is_lead(format, line) && starts(format, line)
 }
 
 /// Whether a file's first bytes are mostly not text: such a file is

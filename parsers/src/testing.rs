@@ -1,7 +1,7 @@
 //! Test helpers shared by every format's table: a fixed time context and
 //! the frame-parse-summarize loop that the tables compare against.
 
-use chrono::{TimeZone, Utc};
+use chrono::{SecondsFormat, TimeZone, Utc};
 
 use crate::format::{parse_record, Format};
 use crate::framing::Framer;
@@ -24,6 +24,19 @@ pub fn ctx_in(zone: chrono_tz::Tz) -> TimeContext {
 pub fn summaries(format: &dyn Format, input: &str, ctx: &TimeContext) -> Vec<String> {
     Framer::new(input.as_bytes(), format, 1, 0)
         .map(|rec| parse_record(format, &rec, ctx, None).summary())
+        .collect()
+}
+
+/// Frames `input` with `format` and returns each record's time to the
+/// microsecond (summaries show milliseconds), `-` for a record without one.
+pub fn times_us(format: &dyn Format, input: &str, ctx: &TimeContext) -> Vec<String> {
+    Framer::new(input.as_bytes(), format, 1, 0)
+        .map(
+            |rec| match parse_record(format, &rec, ctx, None).timestamp {
+                Some(t) => t.utc.to_rfc3339_opts(SecondsFormat::Micros, true),
+                None => "-".to_string(),
+            },
+        )
         .collect()
 }
 

@@ -555,6 +555,35 @@ impl Format for Indented {
     }
 }
 
+/// A multi-line test format with lead lines: records start at lines not
+/// beginning with whitespace, and a line beginning with `#` leads the
+/// record after it.
+struct IndentedWithLeads;
+
+impl Format for IndentedWithLeads {
+    fn name(&self) -> &str {
+        "test-indented-with-leads"
+    }
+    fn description(&self) -> &str {
+        "test"
+    }
+    fn kind(&self) -> Kind {
+        Kind::App
+    }
+    fn multiline(&self) -> bool {
+        true
+    }
+    fn is_record_start(&self, line: &str) -> bool {
+        !line.starts_with([' ', '\t'])
+    }
+    fn is_record_lead(&self, line: &str) -> bool {
+        line.starts_with('#')
+    }
+    fn parse<'a>(&self, record: &'a str, _: &TimeContext) -> Result<Event<'a>, ParseError> {
+        Err(ParseError::new("test", record.len()))
+    }
+}
+
 /// Hands out at most `step` bytes a read.
 struct Trickle<'a> {
     data: &'a [u8],
@@ -640,6 +669,7 @@ proptest! {
     ) {
         check_chunking(&EveryLine, &input, target, step)?;
         check_chunking(&Indented, &input, target, step)?;
+        check_chunking(&IndentedWithLeads, &input, target, step)?;
         for format in registry().formats() {
             check_chunking(format.as_ref(), &input, target, step)?;
         }

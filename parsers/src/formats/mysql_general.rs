@@ -33,9 +33,18 @@
 //! `Prepare` and `Execute` put their statement in `query`, `Init DB` its
 //! database in `database`. The message is the command and its argument.
 //!
-//! The header `mysqld` writes when it opens the log
-//! (`/usr/sbin/mysqld, Version: …`, `Tcp port: …`, `Time  Id Command  Argument`)
-//! is one informational event.
+//! The three lines `mysqld` writes each time it opens the log — at the top,
+//! and again mid-file after a restart or a reopen —
+//!
+//! ```text
+//! /usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+//! Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+//! Time                 Id Command    Argument
+//! ```
+//!
+//! (on Windows `TCP Port: 3306, Named Pipe: MySQL`; MariaDB's column titles
+//! are tab-separated) are no entry: they are one informational event with
+//! the server's `version` and no time of its own.
 
 use std::borrow::Cow;
 

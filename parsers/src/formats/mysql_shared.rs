@@ -15,12 +15,14 @@ pub(crate) fn is_header_start(line: &str) -> bool {
 }
 
 /// Whether `line` is any line of that header: the version line, then
-/// `Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock` (`Named Pipe:`
-/// on Windows), then the column titles `Time                 Id Command    Argument`
-/// (MariaDB: `Time\t\t    Id Command\tArgument`).
+/// `Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock` (on Windows
+/// `TCP Port: 3306, Named Pipe: MySQL`), then the column titles
+/// `Time                 Id Command    Argument` (MariaDB:
+/// `Time\t\t    Id Command\tArgument`).
 pub(crate) fn is_header_line(line: &str) -> bool {
     is_header_start(line)
         || line.starts_with("Tcp port: ")
+        || line.starts_with("TCP Port: ")
         || (line.starts_with("Time") && line.contains("Id Command") && line.contains("Argument"))
 }
 
@@ -172,6 +174,10 @@ mod tests {
             "Time                 Id Command    Argument"
         ));
         assert!(is_header_line("Time\t\t    Id Command\tArgument"));
+        assert!(is_header_start(
+            "C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin\\mysqld.exe, Version: 8.0.36 (MySQL Community Server - GPL). started with:"
+        ));
+        assert!(is_header_line("TCP Port: 3306, Named Pipe: MySQL"));
         assert!(!is_header_line("Time: 2026"));
         let ev = header_event(
             "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:",

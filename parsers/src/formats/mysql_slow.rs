@@ -5,7 +5,7 @@
 //! # User@Host: app[app] @ localhost [127.0.0.1]  Id:    42
 //! # Query_time: 1.234567  Lock_time: 0.000123 Rows_sent: 1  Rows_examined: 50000
 //! use shop;
-//! SET timestamp=1763704388;
+//! SET timestamp=1795240387;
 //! SELECT * FROM orders
 //!   WHERE customer_id = 7;
 //! ```
@@ -27,38 +27,53 @@
 //! # Where an entry starts
 //!
 //! The framer asks each line on its own whether it starts a record, and
-//! formats keep no state — but the server writes `# Time:` only when the
-//! second changed since the last entry (always in MySQL 5.7+, not in 5.6
-//! and MariaDB), so no single line marks the start of every entry:
+//! formats keep no state — but MySQL 5.6 and MariaDB write `# Time:` only
+//! when the second changed since the last entry (MySQL 5.7+ always does),
+//! so no single line marks the start of every entry. An entry starts at its
+//! `# User@Host:` line, which every entry has, and a `# Time:` line *leads*
+//! the entry below it ([`Format::is_record_lead`]): it starts a record that
+//! takes that entry in. An entry with a `# Time:` line is one record with
+//! it; the entries after it in the same second are records of their own.
 //!
-//! - starting records at `# Time:` would merge the entries of one second;
-//! - starting them at both `# Time:` and `# User@Host:` would make each
-//!   `# Time:` line a record, and an event, of its own.
+//! # The time of an entry
 //!
-//! So an entry starts at its `# User@Host:` line, which every entry has,
-//! and a `# Time:` line is a continuation line: it ends up at the end of the
-//! entry *before* the one it dates, where parsing ignores it. The entry's
-//! time comes from the `SET timestamp=…;` line every entry has (epoch
-//! seconds: exact, zone-free; the query's start in MySQL 8 and MariaDB 10.x,
-//! the time it was logged in MySQL 5.x), or from `Start:` when
-//! `log_slow_extra` writes it (the same instant, with microseconds). As
-//! entries are written when their query ends, these times are not in file
-//! order: a long query comes after the short ones that started later. The cost is that an
-//! entry's raw text also holds the next entry's `# Time:` line; its fields
-//! and message do not. A `# Time:` line with no entry before it (the top
-//! of a rotated file) makes a small informational record with that time.
+//! An event is dated when its statement started:
+//!
+//! - by `Start:` when `log_slow_extra` writes it (MySQL 8.0.14+), to the
+//!   microsecond;
+//! - else by the `SET timestamp=…;` line every entry has (epoch seconds:
+//!   exact, zone-free; the statement's start in MySQL 8 and MariaDB, the
+//!   time the entry was logged in MySQL 5.6 and early 5.7), to the
+//!   microsecond when the entry's own `# Time:` line names the same second.
+//!   MySQL 5.7+ writes there, in ISO 8601, the time it logged the entry —
+//!   the statement's end — so the start is that time less `Query_time`;
+//!   MariaDB writes (as `YYMMDD HH:MM:SS`) the statement's start. The first
+//!   of these (for ISO 8601, `# Time:` less `Query_time`, then `# Time:`
+//!   itself) in the second `SET timestamp` names is taken; a `# Time:` that
+//!   names another second (a local time read in the wrong zone, a session
+//!   that set its own timestamp) gives way to `SET timestamp`. An entry
+//!   that shares an earlier entry's `# Time:` is dated by `SET timestamp`.
+//! - with no `SET timestamp`, by its `# Time:` line, read as above.
+//!
+//! As entries are written when their statement ends, these times are not
+//! in file order: a long query comes after the short ones that started
+//! later. A `# Time:` line with no entry after it (the end of a file still
+//! being written) makes a small informational record with that time.
 //!
 //! The header `mysqld` writes when it opens the log
-//! (`/usr/sbin/mysqld, Version: 8.0.36 (…). started with:`, `Tcp port: …`,
-//! `Time  Id Command  Argument`) is one informational event. Entries
+//! (`/usr/sbin/mysqld, Version: 8.0.36 (…). started with:`, `Tcp port: …`
+//! or on Windows `TCP Port: …, Named Pipe: …`, `Time  Id Command
+//! Argument`) is one informational event without a time of its own. Entries
 //! written with `--log-short-format` (no `# User@Host:` line) are not read.
 
 use std::borrow::Cow;
 
+use chrono::TimeDelta;
+
 use crate::common::{float, timestamp, uint};
-use crate::event::{Event, Fields, Kind, Level, Timestamp};
+use crate::event::{Event, Fields, Kind, Level, TimeFlags, Timestamp};
 use crate::format::{Format, ParseError};
-use crate::time::{epoch_text, iso8601, mysql_short, TimeContext};
+use crate::time::{epoch_text, iso8601, mysql_short, ParsedTime, TimeContext};
 
 use super::mysql_shared::{header_event, is_header_start, set_host};
 
@@ -203,14 +218,86 @@ fn set_timestamp(line: &str) -> Option<&str> {
         .find_map(|part| part.strip_prefix("timestamp="))
 }
 
-/// A `# Time:` line: the text of its timestamp and the time.
-fn time_line<'a>(line: &'a str, ctx: &TimeContext) -> Option<Result<Timestamp<'a>, ParseError>> {
+/// The time a `# Time:` line holds.
+struct TimeLine<'a> {
+    /// The timestamp as written.
+    text: &'a str,
+    parsed: ParsedTime,
+    /// Written in ISO 8601 (MySQL 5.7+): the time the entry was logged, the
+    /// statement's end. Otherwise (`YYMMDD HH:MM:SS`) MariaDB's statement
+    /// start, or MySQL 5.6's time the entry was logged.
+    logged: bool,
+}
+
+/// Reads a `# Time:` line: `# Time: 2026-11-21T05:53:09.123456Z`,
+/// `# Time: 261121  5:53:09`. `None` for any other line.
+fn time_line(line: &str) -> Option<TimeLine<'_>> {
     let text = line.strip_prefix("# Time: ")?.trim();
-    let (rest, parsed) = iso8601(text).or_else(|_| mysql_short(text)).ok()?;
-    if !rest.is_empty() {
-        return None;
+    if let Ok(("", parsed)) = iso8601(text) {
+        return Some(TimeLine {
+            text,
+            parsed,
+            logged: true,
+        });
     }
-    Some(timestamp(text, parsed, ctx))
+    match mysql_short(text) {
+        Ok(("", parsed)) => Some(TimeLine {
+            text,
+            parsed,
+            logged: false,
+        }),
+        _ => None,
+    }
+}
+
+impl<'a> TimeLine<'a> {
+    /// The time as written.
+    fn written(&self, ctx: &TimeContext) -> Result<Timestamp<'a>, ParseError> {
+        timestamp(self.text, self.parsed, ctx)
+    }
+
+    /// When the statement of the entry this line opens started, if the
+    /// line was written when the entry was logged: `query_time` earlier.
+    fn less(&self, query_time: f64, ctx: &TimeContext) -> Option<Timestamp<'a>> {
+        if !self.logged {
+            return None;
+        }
+        let mut ts = self.written(ctx).ok()?;
+        let took = TimeDelta::microseconds((query_time * 1e6).round() as i64);
+        ts.utc = ts.utc.checked_sub_signed(took)?;
+        Some(ts)
+    }
+
+    /// When the statement started, by this line alone (no `SET timestamp`
+    /// to check it against): MySQL 5.7+'s time less `query_time`, else the
+    /// time as written.
+    fn start(&self, query_time: f64, ctx: &TimeContext) -> Result<Timestamp<'a>, ParseError> {
+        match self.less(query_time, ctx) {
+            Some(ts) => Ok(ts),
+            None => self.written(ctx),
+        }
+    }
+
+    /// The instant this line gives in the second `second` (a `SET
+    /// timestamp`): the time less `query_time` or the time as written, the
+    /// first that falls in it, with no flag: `second` confirms it.
+    fn within(
+        &self,
+        second: &Timestamp<'_>,
+        query_time: f64,
+        ctx: &TimeContext,
+    ) -> Option<Timestamp<'a>> {
+        let less = self.less(query_time, ctx);
+        let written = self.written(ctx).ok();
+        let ts = [less, written]
+            .into_iter()
+            .flatten()
+            .find(|t| t.utc.timestamp() == second.utc.timestamp())?;
+        Some(Timestamp {
+            flags: TimeFlags::empty(),
+            ..ts
+        })
+    }
 }
 
 /// The lines of `record` with the byte offset each starts at.
@@ -226,7 +313,13 @@ fn lines_at(record: &str) -> impl Iterator<Item = (usize, &str)> {
 impl MysqlSlow {
     fn entry<'a>(&self, record: &'a str, ctx: &TimeContext) -> Result<Event<'a>, ParseError> {
         let err = |reason| ParseError::new(reason, 0);
-        let first = record.split('\n').next().unwrap_or(record);
+        // The `# Time:` lines that lead the entry: the last is its own.
+        let mut lines = lines_at(record).peekable();
+        let mut own_time = None;
+        while let Some((_, line)) = lines.next_if(|(_, l)| time_line(l).is_some()) {
+            own_time = time_line(line);
+        }
+        let (_, first) = lines.next().unwrap_or((0, ""));
         let acc = first
             .strip_prefix("# User@Host: ")
             .and_then(account)
@@ -243,7 +336,6 @@ impl MysqlSlow {
         let mut meta = Meta::default();
 
         // The `# …` lines, then `use db;`, then `SET …timestamp=…;`, then the statement.
-        let mut lines = lines_at(record).skip(1).peekable();
         while let Some((_, line)) = lines
             .next_if(|(_, l)| l.starts_with('#') && !l.starts_with("# administrator command: "))
         {
@@ -269,13 +361,8 @@ impl MysqlSlow {
                 stmt_from += 1;
             }
         }
-        // The next entry's `# Time:` lines close this record: not part of the statement.
-        let mut stmt_to = rest.len();
-        while stmt_to > stmt_from && rest[stmt_to - 1].1.starts_with("# Time: ") {
-            stmt_to -= 1;
-        }
-        let statement = match (rest.get(stmt_from), rest.get(stmt_to.wrapping_sub(1))) {
-            (Some(&(from, _)), Some(&(last, last_line))) if stmt_to > stmt_from => record
+        let statement = match (rest.get(stmt_from), rest.last()) {
+            (Some(&(from, _)), Some(&(last, last_line))) => record
                 .get(from..last + last_line.len())
                 .unwrap_or("")
                 .trim(),
@@ -300,14 +387,19 @@ impl MysqlSlow {
         let epoch = set_at
             .and_then(|i| rest.get(i))
             .and_then(|(_, l)| set_timestamp(l));
-        let timestamp = match (start, epoch) {
-            (Some((text, parsed)), _) => Some(timestamp(text, parsed, ctx)?),
-            (None, Some(text)) => {
+        let query_time = fields.query_time.unwrap_or(0.0);
+        let timestamp = match (start, epoch, own_time) {
+            (Some((text, parsed)), _, _) => Some(timestamp(text, parsed, ctx)?),
+            (None, Some(text), own) => {
                 let parsed =
                     epoch_text(text).ok_or(err("expected epoch seconds in SET timestamp"))?;
-                Some(timestamp(text, parsed, ctx)?)
+                let second = timestamp(text, parsed, ctx)?;
+                // The entry's own `# Time:` gives the fraction when it names that second.
+                let exact = own.and_then(|line| line.within(&second, query_time, ctx));
+                Some(exact.unwrap_or(second))
             }
-            (None, None) => None,
+            (None, None, Some(line)) => Some(line.start(query_time, ctx)?),
+            (None, None, None) => None,
         };
         let level = if fields.code.is_some() {
             Level::Error
@@ -348,22 +440,29 @@ impl Format for MysqlSlow {
     }
 
     fn is_record_start(&self, line: &str) -> bool {
-        line.starts_with("# User@Host: ") || is_header_start(line)
+        line.starts_with("# User@Host: ") || time_line(line).is_some() || is_header_start(line)
+    }
+
+    fn is_record_lead(&self, line: &str) -> bool {
+        time_line(line).is_some()
     }
 
     fn parse<'a>(&self, record: &'a str, ctx: &TimeContext) -> Result<Event<'a>, ParseError> {
-        if record.starts_with("# User@Host: ") {
+        let entry = record
+            .split('\n')
+            .find(|l| time_line(l).is_none())
+            .is_some_and(|l| l.starts_with("# User@Host: "));
+        if entry {
             return self.entry(record, ctx);
         }
         if let Some(event) = header_event(record, |l| l.starts_with("# Time: ")) {
             return Ok(event);
         }
-        // A `# Time:` line with no entry before it: the top of a rotated file.
+        // A `# Time:` line with no entry after it: the end of a file still being written.
         let first = record.split('\n').next().unwrap_or(record);
-        if let Some(ts) = time_line(first, ctx) {
-            let ts = ts?;
+        if let Some(line) = time_line(first) {
             return Ok(Event {
-                timestamp: Some(ts),
+                timestamp: Some(line.written(ctx)?),
                 level: Level::Info,
                 message: Cow::Borrowed(record.trim_end()),
                 ..Event::default()

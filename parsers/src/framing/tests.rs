@@ -35,6 +35,35 @@ impl Format for Lines {
     }
 }
 
+/// A multi-line test format with lead lines: records start at lines that
+/// do not begin with whitespace, and a line that begins with `@` leads the
+/// record after it (a slow log's `# Time:` above its `# User@Host:`).
+struct Led;
+
+impl Format for Led {
+    fn name(&self) -> &str {
+        "led"
+    }
+    fn description(&self) -> &str {
+        "test format"
+    }
+    fn kind(&self) -> Kind {
+        Kind::App
+    }
+    fn multiline(&self) -> bool {
+        true
+    }
+    fn is_record_start(&self, line: &str) -> bool {
+        !line.starts_with([' ', '\t'])
+    }
+    fn is_record_lead(&self, line: &str) -> bool {
+        line.starts_with('@')
+    }
+    fn parse<'a>(&self, record: &'a str, _: &TimeContext) -> Result<Event<'a>, ParseError> {
+        Ok(Event::unparsed(record))
+    }
+}
+
 /// (text, line, offset, lines, truncated, lossy) of every record, and the blank lines.
 type Summary = (Vec<(String, u64, u64, u32, bool, bool)>, u64);
 
@@ -450,4 +479,46 @@ fn an_over_long_line_ends_its_chunk_where_the_line_ends_in_the_input() {
     assert_eq!(whole.last().map(|c| c.end_offset), Some(8));
     let tail = tail.expect("held");
     assert_eq!(tail.end_offset, input.len() as u64);
+}
+
+#[test]
+fn lead_lines_open_the_record_after_them() {
+    let input =
+        b"@t1\nE one\n  at a\n@t2\r\n@t3\nE two\nE three\n@t4\n  cont\nE four\n@t5\n\nE five\n@t6";
+    let texts: Vec<String> = frame(input, &Led).0.into_iter().map(|r| r.0).collect();
+    assert_eq!(
+        texts,
+        [
+            // A lead, the record start after it, its continuation lines.
+            "@t1\nE one\n  at a",
+            // Several leads in a row lead the same record.
+            "@t2\n@t3\nE two",
+            // A record start with no lead before it starts a record as before.
+            "E three",
+            // A continuation line after a lead ends the lead: the next start is a record.
+            "@t4\n  cont",
+            "E four",
+            // So does a blank line; and a lead at the end is a record of its own.
+            "@t5",
+            "E five",
+            "@t6",
+        ]
+    );
+    let (records, blank) = frame(input, &Led);
+    assert_eq!(blank, 1);
+    assert_eq!(
+        (records[1].1, records[1].2, records[1].3),
+        (4, 17, 3),
+        "{records:?}"
+    );
+    // Chunks never end after a lead: chunked framing is whole framing.
+    for target in [1, 2, 5, 8, 13, 64, 1 << 16] {
+        for step in [1, 3, 7, 64 * 1024] {
+            assert_eq!(
+                frame_chunks(input, &Led, target, step),
+                frame(input, &Led),
+                "target {target}, step {step}"
+            );
+        }
+    }
 }

@@ -1,6 +1,6 @@
 use super::MysqlGeneral;
 use crate::format::Registry;
-use crate::testing::{check_table, ctx, summaries};
+use crate::testing::{check_table, ctx, summaries, times_us};
 
 #[test]
 fn mysql_general_table() {
@@ -61,6 +61,55 @@ fn mysql_general_table() {
                     "2026-11-21T05:52:55.000Z[zone-assumed] info session=118 command=Quit | Quit",
                 ],
             ),
+            // MySQL 8 (the reference manual's layout): the header, then an entry
+            // a line. The header is one informational event with no time of its
+            // own (the ingest gives it the next record's), not one per line.
+            (
+                "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n2024-03-01T10:00:00.123456Z\t    8 Connect\troot@localhost on  using Socket\n2024-03-01T10:00:00.123789Z\t    8 Query\tselect 1\n",
+                &[
+                    "- info version=8.0.36 (MySQL Community Server - GPL) | /usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\\nTime                 Id Command    Argument",
+                    "2024-03-01T10:00:00.123Z info session=8 host=localhost user=root command=Connect transport=Socket | Connect\\troot@localhost on  using Socket",
+                    "2024-03-01T10:00:00.123Z info session=8 query=select 1 command=Query | Query\\tselect 1",
+                ],
+            ),
+            // The header again mid-file: the server restarted (or the log was
+            // reopened); a multi-line statement before it keeps its lines.
+            (
+                "2024-03-01T10:00:01.000100Z\t    8 Query\tSELECT id\n  FROM orders\n2024-03-01T10:00:01.500000Z\t    8 Quit\t\n/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n2024-03-01T10:02:30.000042Z\t    9 Connect\tapp@10.0.0.5 on shop using TCP/IP\n",
+                &[
+                    "2024-03-01T10:00:01.000Z info session=8 query=SELECT id\n  FROM orders command=Query | Query\\tSELECT id\\n  FROM orders",
+                    "2024-03-01T10:00:01.500Z info session=8 command=Quit | Quit",
+                    "- info version=8.0.36 (MySQL Community Server - GPL) | /usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\\nTime                 Id Command    Argument",
+                    "2024-03-01T10:02:30.000Z info client=10.0.0.5 session=9 host=10.0.0.5 user=app database=shop command=Connect transport=TCP/IP | Connect\\tapp@10.0.0.5 on shop using TCP/IP",
+                ],
+            ),
+            // A server on Windows writes `TCP Port: …, Named Pipe: …`; a log
+            // just switched on holds the header alone.
+            (
+                "C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin\\mysqld.exe, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTCP Port: 3306, Named Pipe: MySQL\nTime                 Id Command    Argument\n2024-03-01T10:00:00.123456Z\t    8 Connect\troot@localhost on  using Named Pipe\n",
+                &[
+                    "- info version=8.0.36 (MySQL Community Server - GPL) | C:\\\\Program Files\\\\MySQL\\\\MySQL Server 8.0\\\\bin\\\\mysqld.exe, Version: 8.0.36 (MySQL Community Server - GPL). started with:\\nTCP Port: 3306, Named Pipe: MySQL\\nTime                 Id Command    Argument",
+                    "2024-03-01T10:00:00.123Z info session=8 host=localhost user=root command=Connect transport=Named Pipe | Connect\\troot@localhost on  using Named Pipe",
+                ],
+            ),
+            (
+                "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTcp port: 0  Unix socket: /var/run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n",
+                &["- info version=8.0.36 (MySQL Community Server - GPL) | /usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\\nTcp port: 0  Unix socket: /var/run/mysqld/mysqld.sock\\nTime                 Id Command    Argument"],
+            ),
+            // MariaDB after a restart: its header, then `YYMMDD HH:MM:SS` when the
+            // second changes and two tabs under it; a statement over two lines.
+            (
+                "240301 10:00:00\t    5 Query\tselect 1\n\t\t    5 Quit\t\n/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:\nTcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\nTime\t\t    Id Command\tArgument\n240301 10:00:09\t     3 Connect\troot@localhost on  using Socket\n\t\t     3 Query\tselect @@version_comment limit 1\n\t\t     3 Query\tSELECT *\n  FROM t\n240301 10:00:10\t     3 Quit\t\n",
+                &[
+                    "2024-03-01T10:00:00.000Z[zone-assumed] info session=5 query=select 1 command=Query | Query\\tselect 1",
+                    "- info session=5 command=Quit | Quit",
+                    "- info version=10.11.6-MariaDB-0+deb12u1-log (Debian 12) | /usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:\\nTcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\\nTime\\t\\t    Id Command\\tArgument",
+                    "2024-03-01T10:00:09.000Z[zone-assumed] info session=3 host=localhost user=root command=Connect transport=Socket | Connect\\troot@localhost on  using Socket",
+                    "- info session=3 query=select @@version_comment limit 1 command=Query | Query\\tselect @@version_comment limit 1",
+                    "- info session=3 query=SELECT *\n  FROM t command=Query | Query\\tSELECT *\\n  FROM t",
+                    "2024-03-01T10:00:10.000Z[zone-assumed] info session=3 command=Quit | Quit",
+                ],
+            ),
             // Malformed: no thread id, space instead of tab, a bad date, a
             // continuation with nothing before it, an error log line.
             (
@@ -88,6 +137,19 @@ fn mysql_general_table() {
             ),
             ("\t\t   42 \tSELECT 1", &["UNPARSED | \\t\\t   42 \\tSELECT 1"]),
         ],
+    );
+}
+
+#[test]
+fn mysql_general_times_keep_their_microseconds() {
+    let log = "/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:\nTcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock\nTime                 Id Command    Argument\n2024-03-01T10:00:00.123456Z\t    8 Connect\troot@localhost on  using Socket\n2024-03-01T11:00:00.123789+01:00\t    8 Query\tselect 1\n";
+    assert_eq!(
+        times_us(&MysqlGeneral, log, &ctx()),
+        [
+            "-",
+            "2024-03-01T10:00:00.123456Z",
+            "2024-03-01T10:00:00.123789Z"
+        ]
     );
 }
 

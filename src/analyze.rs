@@ -14,8 +14,8 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
 use crate::analysis::postmortem::{self, Departure};
 use crate::analysis::report::{
-    analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals,
-    ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
+    analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals_of,
+    Analysis, ChangeEvent, ChangeKind, SignalDivergence, SourceInfo,
 };
 use crate::analysis::signals::{Accumulator, ConnEvent, Grid};
 use crate::analysis::span;
@@ -368,6 +368,43 @@ pub fn episodes(
     groups
 }
 
+/// Sources whose series the model keeps: every source up to this many;
+/// beyond, the impact's, the first divergence's and those of the
+/// strongest divergences (20,000 sources must not make 20,000 sets of
+/// series nobody will draw).
+const MAX_SERIES_SOURCES: usize = 64;
+
+/// Which sources (by index) keep their series in the model.
+fn series_kept(sources: &[SourceInfo], analysis: &Analysis) -> impl Fn(usize) -> bool {
+    let mut keep: Vec<bool> = vec![sources.len() <= MAX_SERIES_SOURCES; sources.len()];
+    if sources.len() > MAX_SERIES_SOURCES {
+        let names = analysis
+            .impact
+            .iter()
+            .map(|i| i.source.as_str())
+            .chain(analysis.first.iter().map(|f| f.divergence.source.as_str()))
+            .chain(analysis.divergences.iter().map(|d| d.source.as_str()));
+        let index: HashMap<&str, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        let mut kept = 0;
+        for name in names {
+            if kept == MAX_SERIES_SOURCES {
+                break;
+            }
+            if let Some(&k) = index.get(name) {
+                if !keep[k] {
+                    keep[k] = true;
+                    kept += 1;
+                }
+            }
+        }
+    }
+    move |k| keep.get(k).copied().unwrap_or(false)
+}
+
 /// Runs the analysis on an index and assembles the model.
 fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     let (baseline, align) = (opts.baseline, opts.align);
@@ -520,7 +557,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             records,
         });
     }
-    let sigs = signals(&acc, &sources);
+    let sigs = signals_of(&acc, &sources, series_kept(&sources, &analysis));
     let departures: Vec<Departure<'_>> = analysis.divergences.iter().map(Into::into).collect();
     let alerts = postmortem::alerts(&grid, &sigs, &departures, base, analysis.impact.as_ref());
     let impact_peak = analysis

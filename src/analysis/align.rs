@@ -37,6 +37,7 @@
 //! assert!((offset - 3_000_000).abs() <= 500_000, "{offset}");
 //! ```
 
+use super::signals::Buckets;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -70,8 +71,10 @@ pub struct SourceClock {
     pub ids: HashMap<u64, IdSpan>,
     /// Ids whose hash is at or above this are not kept.
     threshold: u64,
-    /// Events per fine bucket.
-    pub counts: Vec<u32>,
+    /// Events per fine bucket (sparse for a source with few events).
+    pub counts: Buckets<u32>,
+    /// Fine buckets in all.
+    pub buckets: usize,
     /// Every time seen was a whole second / a whole millisecond.
     whole_seconds: bool,
     whole_millis: bool,
@@ -85,7 +88,8 @@ impl SourceClock {
         SourceClock {
             ids: HashMap::new(),
             threshold: u64::MAX,
-            counts: vec![0; buckets],
+            counts: Buckets::default(),
+            buckets,
             whole_seconds: true,
             whole_millis: true,
             events: 0,
@@ -98,8 +102,8 @@ impl SourceClock {
         self.events += 1;
         self.whole_millis &= ts % 1_000 == 0;
         self.whole_seconds &= ts % SECOND == 0;
-        if let Some(c) = bucket.and_then(|b| self.counts.get_mut(b)) {
-            *c += 1;
+        if let Some(b) = bucket.filter(|&b| b < self.buckets) {
+            *self.counts.at(b, self.buckets) += 1;
         }
         let Some(h) = id.filter(|&h| h < self.threshold) else {
             return;
@@ -446,6 +450,7 @@ pub fn estimate(sources: &[(&str, &str, &SourceClock)], opts: &RateOptions) -> V
     else {
         return Vec::new();
     };
+    let reference_counts = reference.2.counts.dense(reference.2.buckets);
     let mut out = Vec::new();
     for &(name, _, clock) in sources {
         if name == reference.0 || clock.events == 0 {
@@ -458,7 +463,8 @@ pub fn estimate(sources: &[(&str, &str, &SourceClock)], opts: &RateOptions) -> V
         )
         .map(|e| (e, Method::RequestId));
         let found = by_ids.or_else(|| {
-            offset_from_rates(&reference.2.counts, &clock.counts, opts).map(|e| (e, Method::Rate))
+            let counts = clock.counts.dense(clock.buckets);
+            offset_from_rates(&reference_counts, &counts, opts).map(|e| (e, Method::Rate))
         });
         if let Some((e, method)) = found {
             out.push(ClockOffset {

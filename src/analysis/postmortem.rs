@@ -241,7 +241,7 @@ pub fn impact_peak(grid: &Grid, signals: &[Signal], impact: &Impact) -> Option<I
 /// "share of all clients"), `None` if it logged none.
 pub fn all_clients(series: &SourceSeries) -> Option<u64> {
     let mut all: HashSet<u64> = HashSet::new();
-    for c in &series.clients {
+    for (_, c) in series.clients.iter() {
         all.extend(c);
     }
     (!all.is_empty()).then_some(all.len() as u64)

@@ -56,14 +56,10 @@ pub struct Signal {
 /// requests (records with an HTTP status), whatever its syntax.
 const REQUEST_LOG_SHARE: u64 = 4;
 
-fn total(v: &[u32]) -> u64 {
-    v.iter().map(|&c| u64::from(c)).sum()
-}
-
 /// Whether a source logs requests (one record per request, with a status).
 fn request_log(s: &SourceSeries) -> bool {
-    let requests = total(&s.requests);
-    requests > 0 && requests * REQUEST_LOG_SHARE >= total(&s.events)
+    let requests = s.requests.total();
+    requests > 0 && requests * REQUEST_LOG_SHARE >= s.events.total()
 }
 
 /// The sources with the tier their records show: a request log whose
@@ -76,7 +72,7 @@ pub fn effective_sources(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Sourc
         .zip(&acc.sources)
         .map(|(info, s)| {
             let mut info = info.clone();
-            if info.kind != "load-balancer" && request_log(s) && s.proxied * 2 >= total(&s.requests)
+            if info.kind != "load-balancer" && request_log(s) && s.proxied * 2 >= s.requests.total()
             {
                 info.kind = "load-balancer".to_string();
             }
@@ -114,10 +110,39 @@ fn edges(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<bool> {
 
 /// Builds every signal of every source.
 pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
+    signals_of(acc, sources, |_| true)
+}
+
+/// Builds the signals of the sources (by index) `keep` keeps.
+pub fn signals_of(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Signal> {
+    let edges = edges(acc, sources);
+    (0..sources.len().min(acc.sources.len()))
+        .filter(|&k| keep(k))
+        .flat_map(|k| source_signals(acc, sources, &edges, k))
+        .collect()
+}
+
+/// Builds the signals of source `k` (`edges`: which sources are the edge).
+fn source_signals(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    edges: &[bool],
+    k: usize,
+) -> Vec<Signal> {
     let mut out = Vec::new();
     let w = acc.grid.width_secs();
-    let edges = edges(acc, sources);
-    for ((series, info), &edge) in acc.sources.iter().zip(sources).zip(&edges) {
+    let (Some(series), Some(info), Some(&edge)) =
+        (acc.sources.get(k), sources.get(k), edges.get(k))
+    else {
+        return out;
+    };
+    {
+        let conn_events = &series.conn_events;
+        let series = &series.dense(acc.grid.n);
         let mut push =
             |metric: &str, values: Vec<f64>, min_spread: f64, user_facing: bool, generic: bool| {
                 if values.iter().any(|v| v.is_finite() && *v != 0.0) {
@@ -215,8 +240,8 @@ pub fn signals(acc: &Accumulator, sources: &[SourceInfo]) -> Vec<Signal> {
         }
         // A level where both connects and disconnects are logged; rates of
         // what is logged otherwise (aborted connections in an error log).
-        let gauge = open_connections(&acc.grid, &series.conn_events);
-        let count = |ev| conn_counts(&acc.grid, &series.conn_events, ev);
+        let gauge = open_connections(&acc.grid, conn_events);
+        let count = |ev| conn_counts(&acc.grid, conn_events, ev);
         if gauge.is_none() {
             push(
                 "disconnections",
@@ -445,10 +470,15 @@ pub fn analyse(
     let grid = acc.grid;
     let tiers = effective_sources(acc, sources);
     let sources = tiers.as_slice();
-    let sigs = signals(acc, sources);
     let mut all: Vec<SignalDivergence> = Vec::new();
     let w = grid.width_secs();
-    for s in &sigs {
+    // One source at a time: its signals are made, searched and dropped.
+    let edges = edges(acc, sources);
+    let mut edge_signals: Vec<String> = Vec::new();
+    for s in (0..sources.len()).flat_map(|k| source_signals(acc, sources, &edges, k)) {
+        if s.user_facing && s.metric == "bad_ratio" {
+            edge_signals.push(s.name.clone());
+        }
         let opts = DetectorOptions {
             min_spread: s.min_spread,
             ..DetectorOptions::default()
@@ -462,10 +492,10 @@ pub fn analyse(
             None
         };
         for d in sparse.unwrap_or_else(|| detect(&s.values, baseline.clone(), &opts)) {
-            all.push(to_signal_divergence(&grid, s, &d, b));
+            all.push(to_signal_divergence(&grid, &s, &d, b));
         }
     }
-    let impact = impact(acc, sources, &sigs, &all);
+    let impact = impact(acc, sources, &edge_signals, &all);
     let impact_start = impact.as_ref().map(|i| i.start);
     for d in &mut all {
         d.transient = match (d.end, impact_start) {
@@ -523,14 +553,10 @@ fn to_signal_divergence(
 fn impact(
     acc: &Accumulator,
     sources: &[SourceInfo],
-    sigs: &[Signal],
+    edge: &[String],
     divs: &[SignalDivergence],
 ) -> Option<Impact> {
     let grid = acc.grid;
-    let edge: Vec<&Signal> = sigs
-        .iter()
-        .filter(|s| s.user_facing && s.metric == "bad_ratio")
-        .collect();
     let candidates: Vec<&SignalDivergence> = divs
         .iter()
         .filter(|d| d.direction == Direction::Up)
@@ -538,7 +564,7 @@ fn impact(
             if edge.is_empty() {
                 d.kind == "app" && d.signal.ends_with(".errors")
             } else {
-                edge.iter().any(|s| s.name == d.signal)
+                edge.contains(&d.signal)
             }
         })
         .collect();
@@ -584,9 +610,11 @@ fn impact(
             .zip(sources)
             .find(|(_, i)| i.name == main.source)
         {
-            imp.failed_requests = series.errors[b0..b1.min(grid.n)]
+            imp.failed_requests = series
+                .errors
                 .iter()
-                .map(|&c| u64::from(c))
+                .filter(|(b, _)| (b0..b1.min(grid.n)).contains(b))
+                .map(|(_, &c)| u64::from(c))
                 .sum();
         }
     }
@@ -637,22 +665,25 @@ fn add_window(
     clients: &mut HashSet<u64>,
     affected: &mut HashSet<u64>,
 ) {
-    let window = window.start..window.end.min(s.requests.len());
-    for b in window.clone() {
-        imp.requests += u64::from(s.requests[b]);
-        imp.failed_requests += u64::from(s.status_5xx[b]);
-        imp.bad_requests += u64::from(s.bad[b]);
-        if s.requests[b] > 0 {
-            let r = f64::from(s.status_5xx[b]) / f64::from(s.requests[b]);
+    let count = |c: &super::signals::Buckets<u32>, b: usize| c.get(b).copied().unwrap_or(0);
+    for (b, &requests) in s.requests.iter() {
+        if !window.contains(&b) {
+            continue;
+        }
+        imp.requests += u64::from(requests);
+        imp.failed_requests += u64::from(count(&s.status_5xx, b));
+        imp.bad_requests += u64::from(count(&s.bad, b));
+        if requests > 0 {
+            let r = f64::from(count(&s.status_5xx, b)) / f64::from(requests);
             imp.peak_error_ratio = imp.peak_error_ratio.max((r * 1000.0).round() / 1000.0);
         }
         if let Some(c) = s.clients.get(b) {
             clients.extend(c);
         }
     }
-    for &(b, c) in &s.bad_clients {
+    for (b, c) in s.bad_clients.iter() {
         if window.contains(&b) {
-            affected.insert(c);
+            affected.extend(c);
         }
     }
 }
@@ -678,7 +709,7 @@ fn openings(acc: &Accumulator, sources: &[SourceInfo]) -> HashMap<String, i64> {
         .iter()
         .zip(sources)
         .filter_map(|(s, info)| {
-            let first = s.events.iter().position(|&c| c > 0)?;
+            let first = s.events.first()?;
             let end = grid.time_of(first) + OPENING_US.max(3 * grid.width);
             Some((info.name.clone(), end))
         })

@@ -191,9 +191,194 @@ fn lat_value(bin: usize) -> f64 {
     0.001 * 2f64.powf((bin as f64 + 0.5) / 4.0)
 }
 
-/// Per-bucket aggregates of one source.
+/// Values per bucket: a sorted list of the buckets used while they are
+/// few, a vector over the whole grid once they are many. A source with a
+/// few events costs a few entries, not a grid's worth (20,000 small
+/// sources must not cost 20,000 grids).
+#[derive(Debug, Clone)]
+pub enum Buckets<T> {
+    /// `(bucket, value)` pairs, by bucket.
+    Sparse(Vec<(u32, T)>),
+    /// One value per bucket of the grid.
+    Dense(Vec<T>),
+}
+
+impl<T> Default for Buckets<T> {
+    fn default() -> Self {
+        Buckets::Sparse(Vec::new())
+    }
+}
+
+/// A sparse list turns dense when it uses more than 1/`DENSE_SHARE` of the
+/// grid's buckets (and at least 16).
+const DENSE_SHARE: usize = 8;
+
+impl<T: Default + Clone> Buckets<T> {
+    /// The value of bucket `b` of a grid of `n` buckets, to update.
+    pub fn at(&mut self, b: usize, n: usize) -> &mut T {
+        if let Buckets::Sparse(v) = self {
+            if v.len() >= (n / DENSE_SHARE).max(16) && v.len() < n {
+                let mut dense = vec![T::default(); n];
+                for (k, x) in v.drain(..) {
+                    if let Some(slot) = dense.get_mut(k as usize) {
+                        *slot = x;
+                    }
+                }
+                *self = Buckets::Dense(dense);
+            }
+        }
+        match self {
+            Buckets::Dense(d) => {
+                if b >= d.len() {
+                    d.resize(b + 1, T::default());
+                }
+                &mut d[b]
+            }
+            Buckets::Sparse(v) => {
+                let i = match v.last() {
+                    Some(&(last, _)) if last as usize == b => v.len() - 1,
+                    _ => match v.binary_search_by_key(&(b as u32), |e| e.0) {
+                        Ok(i) => i,
+                        Err(i) => {
+                            v.insert(i, (b as u32, T::default()));
+                            i
+                        }
+                    },
+                };
+                &mut v[i].1
+            }
+        }
+    }
+
+    /// The value of bucket `b`, if it was set.
+    pub fn get(&self, b: usize) -> Option<&T> {
+        match self {
+            Buckets::Dense(d) => d.get(b),
+            Buckets::Sparse(v) => v
+                .binary_search_by_key(&(b as u32), |e| e.0)
+                .ok()
+                .map(|i| &v[i].1),
+        }
+    }
+
+    /// The buckets set and their values, in bucket order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (usize, &T)> + '_> {
+        match self {
+            Buckets::Dense(d) => Box::new(d.iter().enumerate()),
+            Buckets::Sparse(v) => Box::new(v.iter().map(|(b, x)| (*b as usize, x))),
+        }
+    }
+
+    /// Whether no bucket was set.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Buckets::Dense(d) => d.is_empty(),
+            Buckets::Sparse(v) => v.is_empty(),
+        }
+    }
+
+    /// One value per bucket of a grid of `n` buckets.
+    pub fn dense(&self, n: usize) -> Vec<T> {
+        let mut out = vec![T::default(); n];
+        for (b, x) in self.iter() {
+            if let Some(slot) = out.get_mut(b) {
+                *slot = x.clone();
+            }
+        }
+        out
+    }
+}
+
+impl Buckets<u32> {
+    /// The sum over every bucket.
+    pub fn total(&self) -> u64 {
+        self.iter().map(|(_, &c)| u64::from(c)).sum()
+    }
+
+    /// The first bucket with a count.
+    pub fn first(&self) -> Option<usize> {
+        self.iter().find(|(_, &c)| c > 0).map(|(b, _)| b)
+    }
+}
+
+/// A latency histogram (see [`lat_bin`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Histogram(pub [u32; LAT_BINS]);
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram([0; LAT_BINS])
+    }
+}
+
+/// Per-bucket aggregates of one source, as the scan gathers them (see
+/// [`Buckets`]); [`SourceSeries::dense`] gives them one value per bucket.
 #[derive(Debug, Clone, Default)]
 pub struct SourceSeries {
+    /// Events per bucket.
+    pub events: Buckets<u32>,
+    /// Warnings per bucket.
+    pub warnings: Buckets<u32>,
+    /// Errors per bucket.
+    pub errors: Buckets<u32>,
+    /// Unparsed records per bucket.
+    pub unparsed: Buckets<u32>,
+    /// Events with an HTTP status per bucket.
+    pub requests: Buckets<u32>,
+    /// 5xx per bucket.
+    pub status_5xx: Buckets<u32>,
+    /// 4xx per bucket.
+    pub status_4xx: Buckets<u32>,
+    /// Responses that were 5xx or slower than [`SLOW_RESPONSE_SECS`].
+    pub bad: Buckets<u32>,
+    /// Latency histogram per bucket.
+    pub latency: Buckets<Histogram>,
+    /// Distinct clients per bucket.
+    pub clients: Buckets<HashSet<u64>>,
+    /// Statements with a duration (slow-query log entries, `duration:` lines).
+    pub queries: Buckets<u32>,
+    /// Sum of statement times, seconds.
+    pub query_time: Buckets<f64>,
+    /// Connection events, in arrival order: (time, event, session key).
+    pub conn_events: Vec<(i64, ConnEvent, u64)>,
+    /// Distinct clients of bad responses per bucket.
+    pub bad_clients: Buckets<HashSet<u64>>,
+    /// Requests whose record names an upstream time (see [`Row::proxied`]).
+    pub proxied: u64,
+}
+
+impl SourceSeries {
+    /// The aggregates with one value per bucket of a grid of `n` buckets.
+    pub fn dense(&self, n: usize) -> DenseSeries {
+        DenseSeries {
+            events: self.events.dense(n),
+            warnings: self.warnings.dense(n),
+            errors: self.errors.dense(n),
+            unparsed: self.unparsed.dense(n),
+            requests: self.requests.dense(n),
+            status_5xx: self.status_5xx.dense(n),
+            status_4xx: self.status_4xx.dense(n),
+            bad: self.bad.dense(n),
+            latency: if self.latency.is_empty() {
+                Vec::new()
+            } else {
+                self.latency.dense(n).into_iter().map(|h| h.0).collect()
+            },
+            clients: if self.clients.is_empty() {
+                Vec::new()
+            } else {
+                self.clients.dense(n)
+            },
+            queries: self.queries.dense(n),
+            query_time: self.query_time.dense(n),
+        }
+    }
+}
+
+/// One source's aggregates, one value per bucket (built for one source at a
+/// time, while its signals are made).
+#[derive(Debug, Clone, Default)]
+pub struct DenseSeries {
     /// Events per bucket.
     pub events: Vec<u32>,
     /// Warnings per bucket.
@@ -214,35 +399,13 @@ pub struct SourceSeries {
     pub latency: Vec<[u32; LAT_BINS]>,
     /// Distinct clients per bucket (empty if the source has no clients).
     pub clients: Vec<HashSet<u64>>,
-    /// Statements with a duration (slow-query log entries, `duration:` lines).
+    /// Statements with a duration.
     pub queries: Vec<u32>,
     /// Sum of statement times, seconds.
     pub query_time: Vec<f64>,
-    /// Connection events, in arrival order: (time, event, session key).
-    pub conn_events: Vec<(i64, ConnEvent, u64)>,
-    /// Bad responses: (bucket, client).
-    pub bad_clients: Vec<(usize, u64)>,
-    /// Requests whose record names an upstream time (see [`Row::proxied`]).
-    pub proxied: u64,
 }
 
-impl SourceSeries {
-    fn new(n: usize) -> SourceSeries {
-        SourceSeries {
-            events: vec![0; n],
-            warnings: vec![0; n],
-            errors: vec![0; n],
-            unparsed: vec![0; n],
-            requests: vec![0; n],
-            status_5xx: vec![0; n],
-            status_4xx: vec![0; n],
-            bad: vec![0; n],
-            queries: vec![0; n],
-            query_time: vec![0.0; n],
-            ..SourceSeries::default()
-        }
-    }
-
+impl DenseSeries {
     /// Latency quantile `q` per bucket (NaN where the bucket has no requests).
     pub fn latency_quantile(&self, q: f64) -> Vec<f64> {
         self.latency
@@ -281,8 +444,6 @@ pub struct TemplateStats {
     pub severity: Severity,
     /// Connection event it stands for.
     pub conn: Option<ConnEvent>,
-    /// Occurrences per bucket, kept for warning/error templates only.
-    pub per_bucket: Option<Vec<u32>>,
 }
 
 /// Gathers the rows of every source on a grid.
@@ -304,7 +465,7 @@ impl Accumulator {
     pub fn new(grid: Grid, sources: usize) -> Accumulator {
         Accumulator {
             grid,
-            sources: (0..sources).map(|_| SourceSeries::new(grid.n)).collect(),
+            sources: (0..sources).map(|_| SourceSeries::default()).collect(),
             templates: Vec::new(),
             template_ids: HashMap::new(),
             classifier: ConnClassifier::default(),
@@ -333,7 +494,6 @@ impl Accumulator {
             count: 0,
             severity: Severity::Normal,
             conn: self.classifier.classify(text),
-            per_bucket: None,
         });
         self.template_ids.insert((source, text.to_string()), id);
         id
@@ -359,48 +519,42 @@ impl Accumulator {
         let Some(s) = self.sources.get_mut(source) else {
             return;
         };
-        s.events[b] += 1;
+        *s.events.at(b, n) += 1;
         match row.severity {
-            Some(Severity::Warn) => s.warnings[b] += 1,
-            Some(Severity::Error) => s.errors[b] += 1,
+            Some(Severity::Warn) => *s.warnings.at(b, n) += 1,
+            Some(Severity::Error) => *s.errors.at(b, n) += 1,
             _ => {}
         }
         if row.unparsed {
-            s.unparsed[b] += 1;
+            *s.unparsed.at(b, n) += 1;
         }
         let slow = row.duration.is_some_and(|d| d > SLOW_RESPONSE_SECS);
         if let Some(status) = row.status {
-            s.requests[b] += 1;
+            *s.requests.at(b, n) += 1;
             if row.proxied {
                 s.proxied += 1;
             }
             if status >= 500 {
-                s.status_5xx[b] += 1;
+                *s.status_5xx.at(b, n) += 1;
             } else if status >= 400 {
-                s.status_4xx[b] += 1;
+                *s.status_4xx.at(b, n) += 1;
             }
             if status >= 500 || slow {
-                s.bad[b] += 1;
+                *s.bad.at(b, n) += 1;
                 if let Some(c) = row.client {
-                    s.bad_clients.push((b, c));
+                    s.bad_clients.at(b, n).insert(c);
                 }
             }
         }
         if let Some(d) = row.duration.filter(|d| d.is_finite() && *d >= 0.0) {
-            if s.latency.is_empty() {
-                s.latency = vec![[0; LAT_BINS]; n];
-            }
-            s.latency[b][lat_bin(d)] += 1;
+            s.latency.at(b, n).0[lat_bin(d)] += 1;
         }
         if let Some(c) = row.client {
-            if s.clients.is_empty() {
-                s.clients = vec![HashSet::new(); n];
-            }
-            s.clients[b].insert(c);
+            s.clients.at(b, n).insert(c);
         }
         if let Some(q) = row.query_time.filter(|q| q.is_finite()) {
-            s.queries[b] += 1;
-            s.query_time[b] += q;
+            *s.queries.at(b, n) += 1;
+            *s.query_time.at(b, n) += q;
         }
         if let Some(t) = row
             .template
@@ -410,9 +564,6 @@ impl Accumulator {
             t.count += 1;
             if let Some(sev) = row.severity {
                 t.severity = t.severity.max(sev);
-            }
-            if t.severity >= Severity::Warn {
-                t.per_bucket.get_or_insert_with(|| vec![0; n])[b] += 1;
             }
             if let Some(conn) = t.conn {
                 let key = row.session.or(row.pid).unwrap_or(0);
@@ -649,8 +800,8 @@ mod tests {
                 },
             );
         }
-        assert_eq!(acc.sources[0].events, vec![0, 0, 1, 0]);
-        assert_eq!(acc.sources[1].events, vec![1, 0, 0, 0]);
+        assert_eq!(acc.sources[0].events.dense(4), vec![0, 0, 1, 0]);
+        assert_eq!(acc.sources[1].events.dense(4), vec![1, 0, 0, 0]);
         assert_eq!(acc.templates[t as usize].first_ts, 5);
         assert_eq!(acc.sources[1].conn_events[0].0, 5);
     }
@@ -676,7 +827,7 @@ mod tests {
                 },
             );
         }
-        let s = &acc.sources[0];
+        let s = &acc.sources[0].dense(2);
         let p50 = s.latency_quantile(0.5);
         let p99 = s.latency_quantile(0.99);
         assert!((p50[0] - 0.010).abs() < 0.002, "{}", p50[0]);

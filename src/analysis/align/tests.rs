@@ -1,4 +1,5 @@
 use super::*;
+use crate::analysis::signals::Buckets;
 
 /// Deterministic xorshift draws.
 struct Draws(u64);
@@ -218,11 +219,12 @@ fn the_reference_is_the_load_balancer_and_each_source_uses_the_best_method() {
     let mut app = app;
     // Rates on a fine grid too: 600 buckets.
     let rate = traffic(600, 11);
-    lb.counts = tier(&rate, 1.0, 0, 12);
-    app.counts = tier(&rate, 2.0, 12, 13);
-    let mut db = SourceClock::new(0);
-    db.counts = tier(&rate, 4.0, -20, 14);
-    db.events = db.counts.iter().map(|&c| u64::from(c)).sum();
+    lb.counts = Buckets::Dense(tier(&rate, 1.0, 0, 12));
+    app.counts = Buckets::Dense(tier(&rate, 2.0, 12, 13));
+    let mut db = SourceClock::new(600);
+    db.counts = Buckets::Dense(tier(&rate, 4.0, -20, 14));
+    (lb.buckets, app.buckets) = (600, 600);
+    db.events = db.counts.total();
     // The app is the busiest, but the load balancer is users' time.
     app.events = 10 * lb.events;
     let out = estimate(

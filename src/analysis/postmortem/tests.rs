@@ -187,10 +187,10 @@ fn the_ending_change_is_the_deploy_of_the_last_burst_in_the_window() {
 #[test]
 fn all_clients_counts_each_client_once() {
     let s = SourceSeries {
-        clients: vec![
-            [1u64, 2].into_iter().collect(),
-            [2u64, 3].into_iter().collect(),
-        ],
+        clients: crate::analysis::signals::Buckets::Sparse(vec![
+            (0, [1u64, 2].into_iter().collect()),
+            (7, [2u64, 3].into_iter().collect()),
+        ]),
         ..SourceSeries::default()
     };
     assert_eq!(all_clients(&s), Some(3));

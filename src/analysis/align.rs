@@ -438,6 +438,12 @@ impl ClockOffset {
     }
 }
 
+/// Fewest events a source needs for its clock to be estimated from its rate.
+const MIN_RATE_EVENTS: u64 = 100;
+
+/// Most sources whose clocks are estimated from their rates (the busiest).
+const MAX_RATE_SOURCES: usize = 256;
+
 /// Estimates every source's clock against one reference: the load balancer
 /// with the most events (users' time), else the busiest source. A source
 /// that shares enough request ids with it is compared by ids, any other by
@@ -451,6 +457,22 @@ pub fn estimate(sources: &[(&str, &str, &SourceClock)], opts: &RateOptions) -> V
         return Vec::new();
     };
     let reference_counts = reference.2.counts.dense(reference.2.buckets);
+    // Rates are compared for the busiest sources only: a source with a few
+    // events has no rate to speak of, and a fleet of thousands would cost
+    // seconds each thousand.
+    let mut by_events: Vec<u64> = sources
+        .iter()
+        .filter(|(name, _, _)| *name != reference.0)
+        .map(|(_, _, c)| c.events)
+        .collect();
+    let rate_floor = if by_events.len() > MAX_RATE_SOURCES {
+        let (_, &mut floor, _) =
+            by_events.select_nth_unstable_by(MAX_RATE_SOURCES - 1, |a, b| b.cmp(a));
+        floor.max(MIN_RATE_EVENTS)
+    } else {
+        MIN_RATE_EVENTS
+    };
+    let mut rated = 0;
     let mut out = Vec::new();
     for &(name, _, clock) in sources {
         if name == reference.0 || clock.events == 0 {
@@ -463,6 +485,10 @@ pub fn estimate(sources: &[(&str, &str, &SourceClock)], opts: &RateOptions) -> V
         )
         .map(|e| (e, Method::RequestId));
         let found = by_ids.or_else(|| {
+            if clock.events < rate_floor || rated >= MAX_RATE_SOURCES {
+                return None;
+            }
+            rated += 1;
             let counts = clock.counts.dense(clock.buckets);
             offset_from_rates(&reference_counts, &counts, opts).map(|e| (e, Method::Rate))
         });

@@ -620,8 +620,8 @@ impl DbLog for Postgres {
 pub struct MysqlFiles {
     /// `log_error`.
     pub error: LogFile,
-    /// `general_log_file`.
-    pub general: LogFile,
+    /// `general_log_file`, if `general_log` is on.
+    pub general: Option<LogFile>,
     /// `slow_query_log_file`.
     pub slow: LogFile,
 }
@@ -629,7 +629,7 @@ pub struct MysqlFiles {
 /// MySQL 8.0 or MariaDB 10.11.
 pub struct Mysql {
     error: LogFile,
-    general: LogFile,
+    general: Option<LogFile>,
     slow: LogFile,
     mariadb: bool,
     client: Client,
@@ -707,7 +707,9 @@ impl Mysql {
     }
 
     fn general_line(&mut self, t: Time, thread: u64, command: &str, arg: &[u8]) -> io::Result<()> {
-        let f = &mut self.general;
+        let Some(f) = &mut self.general else {
+            return Ok(());
+        };
         let mut b = f.buf();
         if self.mariadb {
             // The time (or `\t\t`) is added when the line is written.
@@ -796,9 +798,11 @@ impl DbLog for Mysql {
             }
         }
         let header = self.header();
-        let mut b = self.general.buf();
-        s(&mut b, header);
-        self.general.push_raw(t, b)?;
+        if let Some(general) = &mut self.general {
+            let mut b = general.buf();
+            s(&mut b, header);
+            general.push_raw(t, b)?;
+        }
         let mut b = self.slow.buf();
         s(&mut b, header);
         self.slow.push_raw(t, b)
@@ -976,12 +980,17 @@ impl DbLog for Mysql {
     }
 
     fn files(&mut self) -> Vec<&mut LogFile> {
-        vec![&mut self.error, &mut self.general, &mut self.slow]
+        let mut v = vec![&mut self.error];
+        v.extend(self.general.as_mut());
+        v.push(&mut self.slow);
+        v
     }
 
     fn advance(&mut self, t: Time) -> io::Result<()> {
         self.error.advance(t)?;
-        self.general.advance(t)?;
+        if let Some(g) = &mut self.general {
+            g.advance(t)?;
+        }
         self.slow.advance(t)
     }
 }
@@ -1122,7 +1131,7 @@ mod tests {
         let mut my = Mysql::new(
             MysqlFiles {
                 error: e,
-                general: g,
+                general: Some(g),
                 slow: s,
             },
             false,
@@ -1181,7 +1190,7 @@ mod tests {
         let mut my = Mysql::new(
             MysqlFiles {
                 error: e,
-                general: g.with_prefix(crate::out::Prefix::MariadbGeneral),
+                general: Some(g.with_prefix(crate::out::Prefix::MariadbGeneral)),
                 slow: s.with_prefix(crate::out::Prefix::MariadbSlow),
             },
             true,

@@ -1236,4 +1236,79 @@ mod tests {
         assert!(ss.text().ends_with("Argument\n"));
         Ok(())
     }
+
+    #[test]
+    fn mariadb_without_a_general_log_logs_no_session_that_went_well() -> io::Result<()> {
+        let (e, es) = file("UTC");
+        let (s, ss) = file("UTC");
+        let mut my = Mysql::new(
+            MysqlFiles {
+                error: e,
+                general: None,
+                slow: s.with_prefix(crate::out::Prefix::MariadbSlow),
+            },
+            true,
+            GO,
+            500_000,
+            977,
+            1,
+        );
+        my.startup(0)?;
+        let mut fine = session(118);
+        my.connect(&mut fine, 2_000_000, 2_003_000, None)?;
+        my.statement(
+            &mut fine,
+            Stmt::OrderById(41865),
+            2_004_000,
+            2_005_000,
+            (1, 1),
+        )?;
+        my.disconnect(&mut fine, 2_100_000, false)?;
+        let mut slow = session(120);
+        my.connect(&mut slow, 2_000_000, 2_003_000, None)?;
+        my.statement(
+            &mut slow,
+            Stmt::OrderById(7),
+            2_004_000,
+            3_204_000,
+            (1, 3_000_000),
+        )?;
+        my.disconnect(&mut slow, 3_300_000, true)?;
+        my.connect(
+            &mut session(119),
+            3_100_000,
+            3_100_000,
+            Some(Refusal::TooManyConnections),
+        )?;
+        assert_eq!(my.files().len(), 2);
+        for f in my.files() {
+            f.finish()?;
+        }
+        let error = es.text();
+        let after_start: Vec<&str> = error
+            .lines()
+            .filter(|l| !l.contains(" 0 [Note] "))
+            .filter(|l| !l.starts_with("Version: "))
+            .collect();
+        // A refused connect and a client gone without QUIT: nothing for the
+        // session that connected and quit normally.
+        assert_eq!(after_start.len(), 2, "{error}");
+        assert!(
+            after_start[0].ends_with("(Too many connections)"),
+            "{error}"
+        );
+        assert!(
+            after_start[1].contains("Aborted connection 120 to db: 'shop'"),
+            "{error}"
+        );
+        assert!(!error.contains("Connect"));
+        // The slow log has the one statement over long_query_time.
+        assert_eq!(ss.text().matches("# Query_time: ").count(), 1);
+        assert!(
+            ss.text().contains("# Query_time: 1.200000 "),
+            "{}",
+            ss.text()
+        );
+        Ok(())
+    }
 }

@@ -805,6 +805,57 @@ mod tests {
     }
 
     #[test]
+    fn haproxy_behind_proxies_logs_the_captured_forwarded_client() -> io::Result<()> {
+        let (f, sink) = file("America/Chicago");
+        let mut h =
+            Haproxy::new(f, "lb1", 1432, vec!["app1".into(), "app2".into()]).forwarded(true);
+        let mut ok = exchange(Outcome::Ok, 200);
+        ok.request_id = "3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e";
+        ok.end = 1_016_400;
+        ok.header_us = 15_900;
+        h.exchange(&ok)?;
+        h.file.finish()?;
+        // As HAProxy writes `capture request header X-Forwarded-For` with
+        // `${HAPROXY_HTTP_LOG_FMT} %ID`: the peer is the proxy, the client
+        // is in braces, the unique id ends the line.
+        assert_eq!(
+            sink.text(),
+            "Nov 20 23:53:09 lb1 haproxy[1432]: 10.0.0.2:51234 [20/Nov/2026:23:53:09.000] fe_https be_shop_api/app2 1/0/0/15/16 200 1955 - - ---- 3/3/3/1/0 0/0 {203.0.113.28} \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\" 3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn nginx_json_access_log_is_escape_json() -> io::Result<()> {
+        let (access, a) = file("America/New_York");
+        let (error, e) = file("America/New_York");
+        let mut n = Nginx::new(access, error, vec![880], "shop.example.com", true).json(true);
+        let mut x = exchange(Outcome::Timeout, 504);
+        x.peer_ip = "127.0.0.1";
+        x.user_agent = "curl/8.5.0 \"quoted\"";
+        x.referer = None;
+        n.exchange(&x)?;
+        for f in n.files() {
+            f.finish()?;
+        }
+        assert_eq!(
+            a.text(),
+            "{\"@timestamp\":\"2026-11-21T00:53:14-05:00\",\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\",\"request\":\"GET /api/orders?customer=2207&limit=20 HTTP/1.1\",\"status\":504,\"body_bytes_sent\":160,\"request_time\":5.002,\"http_referer\":\"\",\"http_user_agent\":\"curl/8.5.0 \\\"quoted\\\"\",\"http_x_forwarded_for\":\"203.0.113.28\",\"upstream_response_time\":\"5.001\",\"request_id\":\"9fd2d3cdc5482aa2929359cc99ec5cd3\"}\n"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(a.text().trim_end()).map_err(io::Error::other)?;
+        assert_eq!(v["http_x_forwarded_for"], "203.0.113.28");
+        assert_eq!(v["http_user_agent"], "curl/8.5.0 \"quoted\"");
+        // The error log is the same either way; its client is the peer.
+        assert!(
+            e.text().contains(", client: 127.0.0.1, server: "),
+            "{}",
+            e.text()
+        );
+        Ok(())
+    }
+
+    #[test]
     fn haproxy_pads_the_day_with_a_space() -> io::Result<()> {
         let (f, sink) = file("America/Chicago");
         let mut h = Haproxy::new(f, "lb1", 9, vec!["app1".into()]);

@@ -11,13 +11,18 @@ Generates every preset of onset-gen with each seed, ingests it, runs
 start within 60 s, cause candidate, affected clients and failed requests
 within 10 %, and no first divergence on the quiet preset. Prints one line
 per incident and the count that pass. Needs
-`cargo build --release -p onset -p onset-gen`.
+`cargo build --release -p onset -p onset-gen` (binaries looked up under
+$CARGO_TARGET_DIR, else target/). PRESETS=a,b limits the presets (to
+compare with a sweep that ran before a preset existed).
 """
 import datetime, json, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-B = os.path.join(ROOT, "target", "release")
-presets = ["sample","haproxy-json-mysql","alb-logfmt-pgcsv","surge","slow-query","quiet","leak-fast","leak-slow"]
+B = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
+presets = ["sample","haproxy-json-mysql","alb-logfmt-pgcsv","surge","slow-query","quiet","leak-fast","leak-slow",
+           "haproxy-xff-mariadb","nginx-json-ramp"]
+if os.environ.get("PRESETS"):
+    presets = os.environ["PRESETS"].split(",")
 seeds = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1,2,3,4,5").split(",")]
 WORK = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="onset-sweep-")
 def t(s):

@@ -46,8 +46,8 @@ use std::rc::Rc;
 use chrono_tz::Tz;
 
 pub use scenario::{
-    App, AppKind, CacheRestart, Database, DbKind, Incident, LbKind, LeakRate, LoadBalancer,
-    Machine, Mix, RedHerring, ScannerBurst, Scenario, Stack, Traffic, PRESETS,
+    AccessLog, App, AppKind, CacheRestart, Database, DbKind, Incident, LbKind, LeakRate,
+    LoadBalancer, Machine, Mix, RedHerring, ScannerBurst, Scenario, Stack, Traffic, PRESETS,
 };
 pub use span::Span;
 pub use truth::GroundTruth;
@@ -58,7 +58,7 @@ use sim::{Outputs, Sim};
 use sql::{Dialect, Style};
 use truth::{
     Acc, DbTruth, DeployTruth, DivergenceTruth, EventTruth, ImpactTruth, LeakTruth, MigrationTruth,
-    RestartTruth, ScannerTruth, SurgeTruth,
+    RampTruth, RestartTruth, ScannerTruth, SurgeTruth,
 };
 use writers::app::{Deps, Pino, Python, Slog};
 use writers::db::{Client, Mysql, MysqlFiles, Postgres};
@@ -202,13 +202,16 @@ fn outputs(sc: &Scenario, clock: &Clock, open: &mut Opener) -> io::Result<Output
     let lb: Box<dyn writers::LbLog> = match sc.stack.lb {
         LbKind::Nginx => {
             let master = 600 + ids.below(400) as u32;
-            Box::new(Nginx::new(
-                file("access.log")?,
-                file("error.log")?,
-                vec![master + 1, master + 2],
-                &sc.lb.host,
-                !sc.lb.edge_proxies.is_empty(),
-            ))
+            Box::new(
+                Nginx::new(
+                    file("access.log")?,
+                    file("error.log")?,
+                    vec![master + 1, master + 2],
+                    &sc.lb.host,
+                    !sc.lb.edge_proxies.is_empty(),
+                )
+                .json(sc.lb.access_log == AccessLog::Json),
+            )
         }
         LbKind::Haproxy => {
             // gunicorn is one server whatever its workers; instances are one each.
@@ -218,12 +221,15 @@ fn outputs(sc: &Scenario, clock: &Clock, open: &mut Opener) -> io::Result<Output
                 slots
             };
             let servers = (1..=n).map(|i| format!("app{i}")).collect();
-            Box::new(Haproxy::new(
-                file("haproxy.log")?,
-                "lb1",
-                1200 + ids.below(800) as u32,
-                servers,
-            ))
+            Box::new(
+                Haproxy::new(
+                    file("haproxy.log")?,
+                    "lb1",
+                    1200 + ids.below(800) as u32,
+                    servers,
+                )
+                .forwarded(!sc.lb.edge_proxies.is_empty()),
+            )
         }
         LbKind::AwsAlb => Box::new(Alb::new(file("alb.log")?, &sc.lb.host, sc.seed)),
     };
@@ -290,10 +296,14 @@ fn outputs(sc: &Scenario, clock: &Clock, open: &mut Opener) -> io::Result<Output
         }
         DbKind::Mysql | DbKind::Mariadb => {
             let mariadb = sc.stack.db == DbKind::Mariadb;
-            let mut general = file("mysql-general.log")?;
+            let mut general = if sc.db.general_log {
+                Some(file("mysql-general.log")?)
+            } else {
+                None
+            };
             let mut slow = file("mysql-slow.log")?;
             if mariadb {
-                general = general.with_prefix(Prefix::MariadbGeneral);
+                general = general.map(|g| g.with_prefix(Prefix::MariadbGeneral));
                 slow = slow.with_prefix(Prefix::MariadbSlow);
             }
             Box::new(Mysql::new(
@@ -449,6 +459,19 @@ fn assemble(
         }
         _ => None,
     };
+    let ramp = match &sc.incident {
+        Incident::TrafficRamp {
+            at,
+            multiplier,
+            over,
+            ..
+        } => Some(RampTruth {
+            start: ts(at.as_micros()),
+            top: ts(at.as_micros() + over.as_micros()),
+            multiplier: *multiplier,
+        }),
+        _ => None,
+    };
     let first_5xx = acc.first_5xx.as_ref().map(|(t, f)| {
         let mut f = f.clone();
         f.ts = ts(*t);
@@ -478,11 +501,13 @@ fn assemble(
                 },
                 onset: ts(t),
             }),
-        Incident::TrafficSurge { at, .. } => Some(DivergenceTruth {
-            signal: "request rate".to_string(),
-            source: lb_file(sc).to_string(),
-            onset: ts(at.as_micros()),
-        }),
+        Incident::TrafficSurge { at, .. } | Incident::TrafficRamp { at, .. } => {
+            Some(DivergenceTruth {
+                signal: "request rate".to_string(),
+                source: lb_file(sc).to_string(),
+                onset: ts(at.as_micros()),
+            })
+        }
         Incident::None => None,
     };
     let mut totals = acc.totals.clone();
@@ -550,6 +575,13 @@ fn assemble(
             at.as_micros() + 2 * ramp.as_micros() + duration.as_micros(),
         ));
     }
+    if let Incident::TrafficRamp { at, over, .. } = &sc.incident {
+        timeline.push(acc.entry("traffic ramp starts", at.as_micros()));
+        timeline.push(acc.entry(
+            "traffic ramp reaches its top",
+            at.as_micros() + over.as_micros(),
+        ));
+    }
     if let Some((t, ..)) = &acc.first_slow {
         timeline.push(acc.entry("first slow query logged", *t));
     }
@@ -600,7 +632,7 @@ fn assemble(
                 format!("{}|DROP INDEX", regex_escape(version)),
             );
         }
-        Incident::TrafficSurge { .. } => {
+        Incident::TrafficSurge { .. } | Incident::TrafficRamp { .. } => {
             checks.insert("signal_re".to_string(), "rate|requests".to_string());
             checks.insert("source_re".to_string(), "access|haproxy|alb".to_string());
         }
@@ -651,6 +683,7 @@ fn assemble(
         first_slow_query,
         migration,
         surge,
+        ramp,
         first_5xx,
         first_5xx_by_status: acc
             .first_by_status
@@ -717,6 +750,11 @@ fn summary(sc: &Scenario, acc: &Acc) -> String {
         }
         Incident::TrafficSurge { multiplier, .. } => format!(
             "Real users flood {svc} (page views x{multiplier}); no deploy, no bug. The app's CPU and worker threads saturate, latency climbs past the load balancer's upstream timeout and it answers 504 until the surge passes."
+        ),
+        Incident::TrafficRamp {
+            multiplier, over, ..
+        } => format!(
+            "Real users come to {svc} in growing numbers: page views climb linearly to x{multiplier} over {over} and stay there; no deploy, no bug. The connection pools ({workers} workers x {pool}) are too small for the new rate: requests wait for a connection and fail (500 after the pool timeout, 504 at the load balancer)."
         ),
         Incident::SlowQuery {
             version,

@@ -182,10 +182,34 @@ pub struct LoadBalancer {
     /// answering 504 (`proxy_read_timeout`, `timeout server`, ALB idle
     /// timeout).
     pub upstream_timeout: Span,
-    /// nginx only: addresses of the edge proxies in front of nginx (its
-    /// `$remote_addr`; the client is in `X-Forwarded-For`). Empty: nginx
-    /// is the edge.
+    /// Addresses of the proxies in front of the load balancer (a CDN, a
+    /// TLS terminator, a local sidecar): the socket peer it logs (nginx's
+    /// `$remote_addr`, HAProxy's `%ci`), while the client is the first
+    /// address of `X-Forwarded-For` (nginx's `$http_x_forwarded_for`,
+    /// HAProxy's `capture request header X-Forwarded-For`, logged in
+    /// `{…}`). Empty: the load balancer is the edge. Not for the ALB.
     pub edge_proxies: Vec<String>,
+    /// nginx only: the access log's `log_format`.
+    #[serde(skip_serializing_if = "AccessLog::is_default")]
+    pub access_log: AccessLog,
+}
+
+/// nginx's access log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessLog {
+    /// The combined format plus timings and the request id (`incident`).
+    #[default]
+    Combined,
+    /// One JSON object per request (`log_format json escape=json`), with
+    /// `$remote_addr` and `$http_x_forwarded_for` as fields of their own.
+    Json,
+}
+
+impl AccessLog {
+    fn is_default(&self) -> bool {
+        *self == AccessLog::Combined
+    }
 }
 
 /// The application tier.
@@ -241,6 +265,17 @@ pub struct Database {
     pub checkpoint_every: Span,
     /// Cost of a full scan of `orders`, microseconds per row.
     pub seq_scan_us_per_row: f64,
+    /// MySQL/MariaDB: the general query log is on (`general_log = 1`, every
+    /// connect, statement and quit). Off, as on most production servers,
+    /// the server writes only its error log (startup, aborted connections,
+    /// "Too many connections") and the slow log (statements over
+    /// `long_query_time`): nothing logs a connect.
+    #[serde(skip_serializing_if = "is_true")]
+    pub general_log: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// What goes wrong during the run.
@@ -291,6 +326,22 @@ pub enum Incident {
         fix_at: Option<Span>,
         /// The fix's version.
         fix_version: String,
+    },
+    /// Real users come in growing numbers (a campaign): the page view rate
+    /// climbs linearly from the baseline to `multiplier` times it over
+    /// `over`, then stays there. No deploy, no bug: the app's pools are too
+    /// small for the new rate, requests wait for a connection, time out
+    /// (500 after the pool timeout, 504 at the LB). The ground truth's
+    /// onset is where the ramp begins.
+    TrafficRamp {
+        /// When the ramp begins.
+        at: Span,
+        /// Page view rate multiplier at the top of the ramp.
+        multiplier: f64,
+        /// How long the climb takes.
+        over: Span,
+        /// Users who only come with the ramp.
+        new_users: u32,
     },
 }
 
@@ -383,6 +434,7 @@ impl Default for LoadBalancer {
             host: "shop.example.com".to_string(),
             upstream_timeout: Span::secs(5),
             edge_proxies: vec!["10.0.0.2".to_string(), "10.0.0.3".to_string()],
+            access_log: AccessLog::Combined,
         }
     }
 }
@@ -417,6 +469,7 @@ impl Default for Database {
             slow_threshold: Span::millis(250),
             checkpoint_every: Span::mins(5),
             seq_scan_us_per_row: 0.35,
+            general_log: true,
         }
     }
 }
@@ -486,6 +539,14 @@ pub const PRESETS: &[(&str, &str)] = &[
     (
         "leak-slow",
         "the sample stack with a slow leak (every 6th checkout, low traffic) and no fix within the run",
+    ),
+    (
+        "haproxy-xff-mariadb",
+        "HAProxy behind edge proxies (client in a captured X-Forwarded-For) + Node/pino JSON + MariaDB without a general log (error and slow logs only), America/Chicago: a migration drops an index",
+    ),
+    (
+        "nginx-json-ramp",
+        "nginx JSON access log behind a local proxy (peer 127.0.0.1, client in http_x_forwarded_for) + Go/slog logfmt + PostgreSQL, America/New_York: a sale ramps traffic 5x over 6 minutes; 3 pooled connections, held across a slow payment call, are too few; no deploy",
     ),
 ];
 
@@ -802,6 +863,133 @@ impl Scenario {
                 },
                 ..base
             },
+            "haproxy-xff-mariadb" => Scenario {
+                name: name.to_string(),
+                seed: 6060,
+                start: at(2026, 5, 19, 19, 7, 33),
+                duration: Span::mins(11),
+                zone: "America/Chicago".to_string(),
+                stack: Stack {
+                    lb: LbKind::Haproxy,
+                    app: AppKind::Json,
+                    db: DbKind::Mariadb,
+                },
+                traffic: Traffic {
+                    page_views_per_s: 3.5,
+                    users: 250,
+                    ..Traffic::default()
+                },
+                lb: LoadBalancer {
+                    upstream_timeout: Span::secs(15),
+                    edge_proxies: vec!["10.0.0.2".to_string(), "10.0.0.3".to_string()],
+                    ..LoadBalancer::default()
+                },
+                app: App {
+                    service: "inventory-api".to_string(),
+                    initial_version: "2.6.4".to_string(),
+                    workers: 3,
+                    threads: 256,
+                    cores: 1,
+                    cpu_ms: 1.0,
+                    pool_size: 4,
+                    max_overflow: 6,
+                    pool_timeout: Span::secs(3),
+                    boot_time: Span::millis(900),
+                    graceful_timeout: Span::secs(15),
+                    kill_timeout: Span::secs(10),
+                    ..App::default()
+                },
+                db: Database {
+                    max_connections: 24,
+                    reserved_connections: 0,
+                    cores: 2,
+                    orders_rows: 3_000_000,
+                    slow_threshold: Span::millis(500),
+                    general_log: false,
+                    ..Database::default()
+                },
+                incident: Incident::SlowQuery {
+                    deploy_at: Span::min_sec(3, 20),
+                    version: "2.7.0".to_string(),
+                    fix_at: Some(Span::min_sec(7, 40)),
+                    fix_version: "2.7.1".to_string(),
+                },
+                red_herring: RedHerring {
+                    scanner: Some(ScannerBurst {
+                        at: Span::min_sec(1, 50),
+                        duration: Span::secs(30),
+                        rate: 100.0,
+                    }),
+                    cache_restart: None,
+                },
+                ..base
+            },
+            "nginx-json-ramp" => Scenario {
+                name: name.to_string(),
+                seed: 4242,
+                start: at(2026, 11, 2, 14, 21, 19),
+                duration: Span::mins(13),
+                zone: "America/New_York".to_string(),
+                stack: Stack {
+                    lb: LbKind::Nginx,
+                    app: AppKind::Logfmt,
+                    db: DbKind::PostgresStderr,
+                },
+                // A sale: half the page views are checkouts, whose
+                // transaction holds its pooled connection across the
+                // payment provider's call.
+                traffic: Traffic {
+                    page_views_per_s: 1.6,
+                    users: 300,
+                    mix: Mix {
+                        checkout: 0.5,
+                        ..Mix::default()
+                    },
+                    ..Traffic::default()
+                },
+                lb: LoadBalancer {
+                    host: "catalog.example.com".to_string(),
+                    upstream_timeout: Span::secs(4),
+                    edge_proxies: vec!["127.0.0.1".to_string()],
+                    access_log: AccessLog::Json,
+                },
+                app: App {
+                    service: "catalog-api".to_string(),
+                    initial_version: "3.7.2".to_string(),
+                    workers: 1,
+                    threads: 512,
+                    cores: 2,
+                    cpu_ms: 0.8,
+                    pool_size: 3,
+                    max_overflow: 0,
+                    pool_timeout: Span::secs(2),
+                    boot_time: Span::millis(600),
+                    graceful_timeout: Span::secs(2),
+                    kill_timeout: Span::secs(5),
+                    payment_ms: (700.0, 1700.0),
+                },
+                db: Database {
+                    max_connections: 30,
+                    reserved_connections: 3,
+                    slow_threshold: Span::millis(200),
+                    ..Database::default()
+                },
+                incident: Incident::TrafficRamp {
+                    at: Span::min_sec(4, 0),
+                    multiplier: 5.0,
+                    over: Span::mins(6),
+                    new_users: 100,
+                },
+                red_herring: RedHerring {
+                    scanner: Some(ScannerBurst {
+                        at: Span::min_sec(2, 0),
+                        duration: Span::secs(30),
+                        rate: 10.0,
+                    }),
+                    cache_restart: None,
+                },
+                ..base
+            },
             _ => return None,
         };
         Some(s)
@@ -823,9 +1011,10 @@ impl Scenario {
         match self.stack.db {
             DbKind::PostgresStderr => v.push("postgresql.log"),
             DbKind::PostgresCsv => v.push("postgresql.csv"),
-            DbKind::Mysql | DbKind::Mariadb => {
+            DbKind::Mysql | DbKind::Mariadb if self.db.general_log => {
                 v.extend(["mysql-error.log", "mysql-general.log", "mysql-slow.log"])
             }
+            DbKind::Mysql | DbKind::Mariadb => v.extend(["mysql-error.log", "mysql-slow.log"]),
         }
         if self.red_herring.cache_restart.is_some() {
             v.push("redis.log");

@@ -57,6 +57,9 @@ pub struct GroundTruth {
     pub migration: Option<MigrationTruth>,
     /// The traffic surge.
     pub surge: Option<SurgeTruth>,
+    /// The traffic ramp (only written when there is one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<RampTruth>,
     /// The first 5xx the LB sent.
     pub first_5xx: Option<FirstFailure>,
     /// First 5xx per status.
@@ -175,6 +178,17 @@ pub struct SurgeTruth {
     /// Ramp down ends.
     pub end: String,
     /// Peak multiplier.
+    pub multiplier: f64,
+}
+
+/// Ramp facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RampTruth {
+    /// The climb begins (the onset of the first divergence).
+    pub start: String,
+    /// The rate reaches the top and stays there.
+    pub top: String,
+    /// Multiplier at the top.
     pub multiplier: f64,
 }
 

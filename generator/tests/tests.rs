@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use onset_gen::{
-    generate, generate_in_memory, measure, GroundTruth, Incident, LbKind, Scenario, Span, PRESETS,
+    generate, generate_in_memory, measure, AccessLog, GroundTruth, Incident, LbKind, Scenario,
+    Span, PRESETS,
 };
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -22,6 +23,20 @@ fn text<'a>(files: &'a Files, name: &str) -> &'a str {
 fn lb_records(sc: &Scenario, files: &Files) -> Vec<(u16, String, String)> {
     let mut out = Vec::new();
     match sc.stack.lb {
+        LbKind::Nginx if sc.lb.access_log == AccessLog::Json => {
+            for l in text(files, "access.log").lines() {
+                let v: serde_json::Value =
+                    serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+                let field = |k: &str| v[k].as_str().unwrap_or("").to_string();
+                let client = if sc.lb.edge_proxies.is_empty() {
+                    field("remote_addr")
+                } else {
+                    field("http_x_forwarded_for")
+                };
+                let status = v["status"].as_u64().unwrap_or(0) as u16;
+                out.push((status, client, field("request_id")));
+            }
+        }
         LbKind::Nginx => {
             for l in text(files, "access.log").lines() {
                 let q: Vec<&str> = l.split('"').collect();
@@ -50,18 +65,27 @@ fn lb_records(sc: &Scenario, files: &Files) -> Vec<(u16, String, String)> {
                     continue; // "Proxy fe_https started."
                 }
                 let status = t[fe + 3].parse().unwrap_or(0);
-                let client = t[fe - 2]
+                let peer = t[fe - 2]
                     .rsplit_once(':')
                     .map(|(a, _)| a)
                     .unwrap_or("")
                     .to_string();
-                let rid = l
+                let captured = l
                     .split('{')
                     .nth(1)
                     .and_then(|x| x.split('}').next())
                     .unwrap_or("")
                     .to_string();
-                out.push((status, client, rid));
+                if sc.lb.edge_proxies.is_empty() {
+                    // The captured value is the unique id.
+                    out.push((status, peer, captured));
+                } else {
+                    // The captured value is X-Forwarded-For; the unique id
+                    // ends the line.
+                    assert!(sc.lb.edge_proxies.contains(&peer), "{l}");
+                    let rid = l.rsplit(' ').next().unwrap_or("").to_string();
+                    out.push((status, captured, rid));
+                }
             }
         }
         LbKind::AwsAlb => {
@@ -170,6 +194,9 @@ fn check_order(name: &str, sc: &Scenario, files: &Files) {
                 })
             }
             "error.log" => check_monotonic(name, file, b, |l| l.get(..19).map(str::to_string)),
+            "access.log" if sc.lb.access_log == AccessLog::Json => {
+                check_monotonic(name, file, b, |l| l.get(14..33).map(str::to_string))
+            }
             "access.log" => check_monotonic(name, file, b, |l| {
                 // [21/Nov/2026:09:12:05 +0000]: the run stays within one day.
                 l.split('[')
@@ -420,6 +447,133 @@ fn slow_query_starts_with_the_migration() {
     let slowlog = text(&files, "mysql-slow.log");
     assert!(slowlog.contains("Rows_examined: 3000"));
     assert!(slowlog.contains("# Time: 2602"));
+}
+
+#[test]
+fn haproxy_behind_edge_proxies_captures_the_forwarded_client() {
+    let (files, truth) = run("haproxy-xff-mariadb");
+    let log = text(&files, "haproxy.log");
+    let line = log
+        .lines()
+        .find(|l| l.contains("] fe_https "))
+        .unwrap_or_else(|| panic!("no request line"));
+    // `%ci:%cp` is an edge proxy; `{…}` holds the captured X-Forwarded-For;
+    // the unique id ends the line.
+    assert!(
+        line.contains(" haproxy[") && line.contains("]: 10.0.0."),
+        "{line}"
+    );
+    let captured = line
+        .split('{')
+        .nth(1)
+        .and_then(|x| x.split('}').next())
+        .unwrap_or("");
+    assert!(captured.parse::<std::net::IpAddr>().is_ok(), "{line}");
+    assert!(!captured.starts_with("10."), "{line}");
+    let rid = line.rsplit(' ').next().unwrap_or("");
+    assert!(rid.len() >= 32 && !rid.contains('"'), "{line}");
+    // The app logs the same client (its first X-Forwarded-For entry).
+    assert!(text(&files, "app.json.log").contains(&format!("\"{captured}\"")));
+    assert!(truth.totals.distinct_client_ips > 200);
+}
+
+#[test]
+fn mariadb_without_general_log_logs_no_connect() {
+    let (files, truth) = run("haproxy-xff-mariadb");
+    assert!(!files.contains_key("mysql-general.log"));
+    let error = text(&files, "mysql-error.log");
+    assert!(!error.contains("Connect"));
+    // The error log has its startup, aborted or refused connections, and
+    // its shutdown: nothing per session that ended well.
+    for l in error.lines().filter(|l| l.contains("[Warning]")) {
+        assert!(l.contains("Aborted connection"), "{l}");
+    }
+    assert!(truth.first_db_refusal.is_some());
+    assert!(error.contains("(Too many connections)"));
+    // The slow log is silent until the migration: its header, then
+    // nothing before the index is dropped.
+    let m = truth
+        .migration
+        .clone()
+        .unwrap_or_else(|| panic!("migration"));
+    let slow = truth
+        .first_slow_query
+        .clone()
+        .unwrap_or_else(|| panic!("slow"));
+    assert!(slow.ts >= m.dropped_at, "{} < {}", slow.ts, m.dropped_at);
+    let slowlog = text(&files, "mysql-slow.log");
+    assert!(slowlog.starts_with("/usr/sbin/mariadbd, Version: "));
+    assert!(slowlog
+        .lines()
+        .nth(3)
+        .is_some_and(|l| l.starts_with("# Time: ")));
+    let first = &truth.per_minute[..];
+    let dropped_minute = &m.dropped_at[..16];
+    for minute in first.iter().filter(|p| p.minute.as_str() < dropped_minute) {
+        assert_eq!(minute.slow_queries, 0, "{}", minute.minute);
+    }
+}
+
+#[test]
+fn nginx_json_access_log_names_the_forwarded_client() {
+    let (files, truth) = run("nginx-json-ramp");
+    let log = text(&files, "access.log");
+    let mut clients = HashSet::new();
+    for l in log.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        assert_eq!(v["remote_addr"], "127.0.0.1", "{l}");
+        let xff = v["http_x_forwarded_for"].as_str().unwrap_or("");
+        assert!(xff.parse::<std::net::IpAddr>().is_ok(), "{l}");
+        clients.insert(xff.to_string());
+        assert!(v["status"].is_u64() && v["request_time"].is_f64(), "{l}");
+        let req = v["request"].as_str().unwrap_or("");
+        assert!(req.ends_with(" HTTP/1.1") && req.contains(" /"), "{l}");
+        // `escape=json`: a variable without a value is "", never "-".
+        assert_ne!(v["http_referer"], "-", "{l}");
+        // $time_iso8601 in New York: a whole second and an offset.
+        let t = v["@timestamp"].as_str().unwrap_or("");
+        assert!(t.ends_with("-05:00") && t.len() == 25, "{l}");
+    }
+    assert_eq!(clients.len() as u64, truth.totals.distinct_client_ips);
+}
+
+#[test]
+fn ramp_climbs_from_its_start_without_a_deploy() {
+    let (_, truth) = run("nginx-json-ramp");
+    let ramp = truth.ramp.clone().unwrap_or_else(|| panic!("ramp"));
+    let fd = truth
+        .first_divergence
+        .clone()
+        .unwrap_or_else(|| panic!("first divergence"));
+    assert_eq!(fd.onset, ramp.start);
+    assert_eq!(fd.source, "access.log");
+    assert!(truth.deploys.is_empty());
+    assert!(!truth.checks.contains_key("cause_re"));
+    let first = truth.first_5xx.clone().unwrap_or_else(|| panic!("no 5xx"));
+    assert!(first.ts > ramp.start);
+    assert!(truth.first_pool_timeout.is_some());
+    // The rate climbs minute after minute through the ramp, and no minute
+    // before it fails.
+    let before: Vec<_> = truth
+        .per_minute
+        .iter()
+        .filter(|m| m.minute.as_str() < &ramp.start[..16])
+        .collect();
+    assert!(before.iter().all(|m| m.s5xx == 0));
+    // The quietest whole minute before it (one has the scanner burst).
+    let base = before
+        .iter()
+        .skip(1)
+        .map(|m| m.requests)
+        .min()
+        .unwrap_or(u64::MAX);
+    let top = truth
+        .per_minute
+        .iter()
+        .map(|m| m.requests)
+        .max()
+        .unwrap_or(0);
+    assert!(top > 3 * base, "{top} vs {base}");
 }
 
 #[test]

@@ -857,7 +857,8 @@ impl Sim {
             Some(w) => (w.addr.as_str(), w.slot, w.inflight),
             None => ("-", 0, 0),
         };
-        let peer: &str = if self.sc.stack.lb == LbKind::Nginx && !self.sc.lb.edge_proxies.is_empty()
+        let peer: &str = if matches!(self.sc.stack.lb, LbKind::Nginx | LbKind::Haproxy)
+            && !self.sc.lb.edge_proxies.is_empty()
         {
             let e = &self.sc.lb.edge_proxies;
             &e[q.client as usize % e.len()]

@@ -330,7 +330,9 @@ impl Sim {
         let start_unix_us = clock.start_unix_us();
         let limit = Sim::db_limit(&sc);
         let incident_at = deploys.first().map(|d| d.at).or(match &sc.incident {
-            Incident::TrafficSurge { at, .. } => Some(at.as_micros()),
+            Incident::TrafficSurge { at, .. } | Incident::TrafficRamp { at, .. } => {
+                Some(at.as_micros())
+            }
             _ => None,
         });
         Sim {

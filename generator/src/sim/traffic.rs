@@ -209,7 +209,7 @@ pub fn population(sc: &Scenario, rng: &mut Rng) -> (Vec<Client>, usize) {
     let scale = sc.scale.max(0.0001);
     let users = ((f64::from(sc.traffic.users) * scale).round() as usize).max(1);
     let surge_users = match &sc.incident {
-        Incident::TrafficSurge { new_users, .. } => {
+        Incident::TrafficSurge { new_users, .. } | Incident::TrafficRamp { new_users, .. } => {
             (f64::from(*new_users) * scale).round() as usize
         }
         _ => 0,
@@ -296,8 +296,25 @@ impl Sim {
         tr.page_views_per_s * self.sc.scale * wave * self.surge_factor(t)
     }
 
-    /// Surge multiplier at `t` (1 outside the surge).
+    /// Surge multiplier at `t` (1 outside the surge or before the ramp).
     pub(super) fn surge_factor(&self, t: Time) -> f64 {
+        if let Incident::TrafficRamp {
+            at,
+            multiplier,
+            over,
+            ..
+        } = &self.sc.incident
+        {
+            let (a, o) = (at.as_micros(), over.as_micros().max(1));
+            let m = multiplier.max(1.0);
+            return if t < a {
+                1.0
+            } else if t < a + o {
+                1.0 + (m - 1.0) * (t - a) as f64 / o as f64
+            } else {
+                m
+            };
+        }
         let Incident::TrafficSurge {
             at,
             multiplier,

@@ -620,8 +620,8 @@ impl DbLog for Postgres {
 pub struct MysqlFiles {
     /// `log_error`.
     pub error: LogFile,
-    /// `general_log_file`.
-    pub general: LogFile,
+    /// `general_log_file`, if `general_log` is on.
+    pub general: Option<LogFile>,
     /// `slow_query_log_file`.
     pub slow: LogFile,
 }
@@ -629,7 +629,7 @@ pub struct MysqlFiles {
 /// MySQL 8.0 or MariaDB 10.11.
 pub struct Mysql {
     error: LogFile,
-    general: LogFile,
+    general: Option<LogFile>,
     slow: LogFile,
     mariadb: bool,
     client: Client,
@@ -707,7 +707,9 @@ impl Mysql {
     }
 
     fn general_line(&mut self, t: Time, thread: u64, command: &str, arg: &[u8]) -> io::Result<()> {
-        let f = &mut self.general;
+        let Some(f) = &mut self.general else {
+            return Ok(());
+        };
         let mut b = f.buf();
         if self.mariadb {
             // The time (or `\t\t`) is added when the line is written.
@@ -796,9 +798,11 @@ impl DbLog for Mysql {
             }
         }
         let header = self.header();
-        let mut b = self.general.buf();
-        s(&mut b, header);
-        self.general.push_raw(t, b)?;
+        if let Some(general) = &mut self.general {
+            let mut b = general.buf();
+            s(&mut b, header);
+            general.push_raw(t, b)?;
+        }
         let mut b = self.slow.buf();
         s(&mut b, header);
         self.slow.push_raw(t, b)
@@ -976,12 +980,17 @@ impl DbLog for Mysql {
     }
 
     fn files(&mut self) -> Vec<&mut LogFile> {
-        vec![&mut self.error, &mut self.general, &mut self.slow]
+        let mut v = vec![&mut self.error];
+        v.extend(self.general.as_mut());
+        v.push(&mut self.slow);
+        v
     }
 
     fn advance(&mut self, t: Time) -> io::Result<()> {
         self.error.advance(t)?;
-        self.general.advance(t)?;
+        if let Some(g) = &mut self.general {
+            g.advance(t)?;
+        }
         self.slow.advance(t)
     }
 }
@@ -1122,7 +1131,7 @@ mod tests {
         let mut my = Mysql::new(
             MysqlFiles {
                 error: e,
-                general: g,
+                general: Some(g),
                 slow: s,
             },
             false,
@@ -1181,7 +1190,7 @@ mod tests {
         let mut my = Mysql::new(
             MysqlFiles {
                 error: e,
-                general: g.with_prefix(crate::out::Prefix::MariadbGeneral),
+                general: Some(g.with_prefix(crate::out::Prefix::MariadbGeneral)),
                 slow: s.with_prefix(crate::out::Prefix::MariadbSlow),
             },
             true,
@@ -1225,6 +1234,81 @@ mod tests {
         ));
         // Only the header: nothing was slow.
         assert!(ss.text().ends_with("Argument\n"));
+        Ok(())
+    }
+
+    #[test]
+    fn mariadb_without_a_general_log_logs_no_session_that_went_well() -> io::Result<()> {
+        let (e, es) = file("UTC");
+        let (s, ss) = file("UTC");
+        let mut my = Mysql::new(
+            MysqlFiles {
+                error: e,
+                general: None,
+                slow: s.with_prefix(crate::out::Prefix::MariadbSlow),
+            },
+            true,
+            GO,
+            500_000,
+            977,
+            1,
+        );
+        my.startup(0)?;
+        let mut fine = session(118);
+        my.connect(&mut fine, 2_000_000, 2_003_000, None)?;
+        my.statement(
+            &mut fine,
+            Stmt::OrderById(41865),
+            2_004_000,
+            2_005_000,
+            (1, 1),
+        )?;
+        my.disconnect(&mut fine, 2_100_000, false)?;
+        let mut slow = session(120);
+        my.connect(&mut slow, 2_000_000, 2_003_000, None)?;
+        my.statement(
+            &mut slow,
+            Stmt::OrderById(7),
+            2_004_000,
+            3_204_000,
+            (1, 3_000_000),
+        )?;
+        my.disconnect(&mut slow, 3_300_000, true)?;
+        my.connect(
+            &mut session(119),
+            3_100_000,
+            3_100_000,
+            Some(Refusal::TooManyConnections),
+        )?;
+        assert_eq!(my.files().len(), 2);
+        for f in my.files() {
+            f.finish()?;
+        }
+        let error = es.text();
+        let after_start: Vec<&str> = error
+            .lines()
+            .filter(|l| !l.contains(" 0 [Note] "))
+            .filter(|l| !l.starts_with("Version: "))
+            .collect();
+        // A refused connect and a client gone without QUIT: nothing for the
+        // session that connected and quit normally.
+        assert_eq!(after_start.len(), 2, "{error}");
+        assert!(
+            after_start[0].ends_with("(Too many connections)"),
+            "{error}"
+        );
+        assert!(
+            after_start[1].contains("Aborted connection 120 to db: 'shop'"),
+            "{error}"
+        );
+        assert!(!error.contains("Connect"));
+        // The slow log has the one statement over long_query_time.
+        assert_eq!(ss.text().matches("# Query_time: ").count(), 1);
+        assert!(
+            ss.text().contains("# Query_time: 1.200000 "),
+            "{}",
+            ss.text()
+        );
         Ok(())
     }
 }

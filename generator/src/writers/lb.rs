@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::{is_chrome, s, LbLog};
+use super::{is_chrome, json_escape, json_str, s, LbLog};
 use crate::clock::{self, num, pad, secs, Time, MONTHS};
 use crate::out::LogFile;
 use crate::records::{Exchange, Outcome};
@@ -18,12 +18,27 @@ use crate::rng::Rng;
 /// error_log /var/log/nginx/error.log warn;
 /// server_tokens off;
 /// ```
+///
+/// or, with [`Nginx::json`], a JSON access log (what log shippers ask for):
+///
+/// ```text
+/// log_format json escape=json '{"@timestamp":"$time_iso8601","remote_addr":"$remote_addr",'
+///     '"remote_user":"$remote_user","request":"$request","status":$status,'
+///     '"body_bytes_sent":$body_bytes_sent,"request_time":$request_time,'
+///     '"http_referer":"$http_referer","http_user_agent":"$http_user_agent",'
+///     '"http_x_forwarded_for":"$http_x_forwarded_for",'
+///     '"upstream_response_time":"$upstream_response_time","request_id":"$request_id"}';
+/// ```
+///
+/// With `escape=json` a variable without a value is written as an empty
+/// string, not `-`.
 pub struct Nginx {
     access: LogFile,
     error: LogFile,
     worker_pids: Vec<u32>,
     host: String,
     behind_edge: bool,
+    json: bool,
 }
 
 /// nginx's built-in error page for a status (with `server_tokens off`).
@@ -58,17 +73,42 @@ impl Nginx {
             worker_pids,
             host: host.to_string(),
             behind_edge,
+            json: false,
         }
     }
-}
 
-impl LbLog for Nginx {
-    fn start(&mut self, _t: Time) -> io::Result<()> {
-        // At level warn nginx logs nothing when it starts.
-        Ok(())
+    /// The access log in the JSON `log_format` instead of `incident`.
+    pub fn json(mut self, json: bool) -> Nginx {
+        self.json = json;
+        self
     }
 
-    fn exchange(&mut self, x: &Exchange) -> io::Result<()> {
+    /// The body size nginx logs: the app's, or its own error page.
+    fn body_bytes(x: &Exchange) -> u64 {
+        match x.outcome {
+            Outcome::Ok => x.body_bytes,
+            _ => {
+                (nginx_page(x.status)
+                    + if is_chrome(x.user_agent) {
+                        MSIE_PADDING
+                    } else {
+                        0
+                    }) as u64
+            }
+        }
+    }
+
+    /// `$upstream_response_time`.
+    fn upstream_time(b: &mut Vec<u8>, x: &Exchange) {
+        match x.outcome {
+            Outcome::NoServer => s(b, "0.000"),
+            Outcome::Ok => secs(b, x.header_us, 3),
+            // nginx gave up (or the upstream vanished) at the end.
+            _ => secs(b, (x.end - x.start - 150).max(0), 3),
+        }
+    }
+
+    fn combined_access(&mut self, x: &Exchange) -> io::Result<()> {
         let f = &mut self.access;
         let mut b = f.buf();
         s(&mut b, x.peer_ip);
@@ -90,18 +130,7 @@ impl LbLog for Nginx {
         s(&mut b, " HTTP/1.1\" ");
         num(&mut b, u64::from(x.status));
         b.push(b' ');
-        let body = match x.outcome {
-            Outcome::Ok => x.body_bytes as usize,
-            _ => {
-                nginx_page(x.status)
-                    + if is_chrome(x.user_agent) {
-                        MSIE_PADDING
-                    } else {
-                        0
-                    }
-            }
-        };
-        num(&mut b, body as u64);
+        num(&mut b, Nginx::body_bytes(x));
         s(&mut b, " \"");
         s(&mut b, x.referer.unwrap_or("-"));
         s(&mut b, "\" \"");
@@ -117,17 +146,14 @@ impl LbLog for Nginx {
             b.push(b'-');
         }
         s(&mut b, "\" urt=\"");
-        match x.outcome {
-            Outcome::NoServer => s(&mut b, "0.000"),
-            Outcome::Ok => secs(&mut b, x.header_us, 3),
-            // nginx gave up (or the upstream vanished) at the end.
-            _ => secs(&mut b, (x.end - x.start - 150).max(0), 3),
-        }
+        Nginx::upstream_time(&mut b, x);
         s(&mut b, "\" rid=");
         s(&mut b, x.request_id);
         b.push(b'\n');
-        f.push(x.end, b)?;
+        f.push(x.end, b)
+    }
 
+    fn error_line(&mut self, x: &Exchange) -> io::Result<()> {
         let reason = match x.outcome {
             Outcome::Ok => return Ok(()),
             Outcome::Timeout => {
@@ -178,6 +204,52 @@ impl LbLog for Nginx {
         f.push(x.end, b)
     }
 
+    fn json_access(&mut self, x: &Exchange) -> io::Result<()> {
+        let f = &mut self.access;
+        let mut b = f.buf();
+        s(&mut b, "{\"@timestamp\":\"");
+        clock::iso_local(&mut b, &mut f.clock, x.end, 0, false);
+        s(&mut b, "\",\"remote_addr\":");
+        json_str(&mut b, x.peer_ip);
+        s(&mut b, ",\"remote_user\":\"\",\"request\":\"");
+        json_escape(&mut b, x.method);
+        b.push(b' ');
+        json_escape(&mut b, x.path);
+        s(&mut b, " HTTP/1.1\",\"status\":");
+        num(&mut b, u64::from(x.status));
+        s(&mut b, ",\"body_bytes_sent\":");
+        num(&mut b, Nginx::body_bytes(x));
+        s(&mut b, ",\"request_time\":");
+        secs(&mut b, x.end - x.start, 3);
+        s(&mut b, ",\"http_referer\":");
+        json_str(&mut b, x.referer.unwrap_or(""));
+        s(&mut b, ",\"http_user_agent\":");
+        json_str(&mut b, x.user_agent);
+        s(&mut b, ",\"http_x_forwarded_for\":");
+        json_str(&mut b, if self.behind_edge { x.client_ip } else { "" });
+        s(&mut b, ",\"upstream_response_time\":\"");
+        Nginx::upstream_time(&mut b, x);
+        s(&mut b, "\",\"request_id\":");
+        json_str(&mut b, x.request_id);
+        s(&mut b, "}\n");
+        f.push(x.end, b)
+    }
+}
+
+impl LbLog for Nginx {
+    fn start(&mut self, _t: Time) -> io::Result<()> {
+        // At level warn nginx logs nothing when it starts.
+        Ok(())
+    }
+
+    fn exchange(&mut self, x: &Exchange) -> io::Result<()> {
+        if self.json {
+            self.json_access(x)?;
+        } else {
+            self.combined_access(x)?;
+        }
+        self.error_line(x)
+    }
     fn server_state(&mut self, _t: Time, _slot: u32, _up: bool, _active: u32) -> io::Result<()> {
         Ok(())
     }
@@ -209,11 +281,25 @@ impl LbLog for Nginx {
 ///     timeout server 5s
 ///     server app1 10.0.1.11:8080 check
 /// ```
+///
+/// With [`Haproxy::forwarded`], HAProxy is behind other proxies (a CDN, a
+/// TLS terminator): `%ci` is the proxy, the client is the first address of
+/// `X-Forwarded-For`, captured and logged in `{…}`, and the unique id goes
+/// to the end of the line:
+///
+/// ```text
+/// frontend fe_https
+///     unique-id-format %[uuid()]
+///     unique-id-header X-Request-ID
+///     capture request header X-Forwarded-For len 48
+///     log-format "${HAPROXY_HTTP_LOG_FMT} %ID"
+/// ```
 pub struct Haproxy {
     file: LogFile,
     hostname: String,
     pid: u32,
     servers: Vec<String>,
+    forwarded: bool,
 }
 
 impl Haproxy {
@@ -224,7 +310,15 @@ impl Haproxy {
             hostname: hostname.to_string(),
             pid,
             servers,
+            forwarded: false,
         }
+    }
+
+    /// Behind other proxies: the peer is a proxy, the client is captured
+    /// from `X-Forwarded-For`.
+    pub fn forwarded(mut self, forwarded: bool) -> Haproxy {
+        self.forwarded = forwarded;
+        self
     }
 
     fn header(&mut self, b: &mut Vec<u8>, t: Time) {
@@ -286,7 +380,14 @@ impl LbLog for Haproxy {
     fn exchange(&mut self, x: &Exchange) -> io::Result<()> {
         let mut b = self.file.buf();
         self.header(&mut b, x.end);
-        s(&mut b, x.client_ip);
+        s(
+            &mut b,
+            if self.forwarded {
+                x.peer_ip
+            } else {
+                x.client_ip
+            },
+        );
         b.push(b':');
         num(&mut b, u64::from(x.client_port));
         s(&mut b, " [");
@@ -352,12 +453,24 @@ impl LbLog for Haproxy {
         b.push(b'/');
         num(&mut b, u64::from(sc));
         s(&mut b, "/0 0/0 {");
-        s(&mut b, x.request_id);
+        s(
+            &mut b,
+            if self.forwarded {
+                x.client_ip
+            } else {
+                x.request_id
+            },
+        );
         s(&mut b, "} \"");
         s(&mut b, x.method);
         b.push(b' ');
         s(&mut b, x.path);
-        s(&mut b, " HTTP/1.1\"\n");
+        s(&mut b, " HTTP/1.1\"");
+        if self.forwarded {
+            b.push(b' ');
+            s(&mut b, x.request_id);
+        }
+        b.push(b'\n');
         self.file.push(x.end, b)
     }
 
@@ -687,6 +800,57 @@ mod tests {
         assert_eq!(
             lines[2],
             "Nov 20 23:53:15 lb1 haproxy[1432]: Server be_shop_api/app2 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms. 2 active and 0 backup servers left. 0 sessions requeued, 0 total in queue."
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn haproxy_behind_proxies_logs_the_captured_forwarded_client() -> io::Result<()> {
+        let (f, sink) = file("America/Chicago");
+        let mut h =
+            Haproxy::new(f, "lb1", 1432, vec!["app1".into(), "app2".into()]).forwarded(true);
+        let mut ok = exchange(Outcome::Ok, 200);
+        ok.request_id = "3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e";
+        ok.end = 1_016_400;
+        ok.header_us = 15_900;
+        h.exchange(&ok)?;
+        h.file.finish()?;
+        // As HAProxy writes `capture request header X-Forwarded-For` with
+        // `${HAPROXY_HTTP_LOG_FMT} %ID`: the peer is the proxy, the client
+        // is in braces, the unique id ends the line.
+        assert_eq!(
+            sink.text(),
+            "Nov 20 23:53:09 lb1 haproxy[1432]: 10.0.0.2:51234 [20/Nov/2026:23:53:09.000] fe_https be_shop_api/app2 1/0/0/15/16 200 1955 - - ---- 3/3/3/1/0 0/0 {203.0.113.28} \"GET /api/orders?customer=2207&limit=20 HTTP/1.1\" 3f1e2c6a-9b7d-4c1e-8f2a-0d9c8b7a6f5e\n"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn nginx_json_access_log_is_escape_json() -> io::Result<()> {
+        let (access, a) = file("America/New_York");
+        let (error, e) = file("America/New_York");
+        let mut n = Nginx::new(access, error, vec![880], "shop.example.com", true).json(true);
+        let mut x = exchange(Outcome::Timeout, 504);
+        x.peer_ip = "127.0.0.1";
+        x.user_agent = "curl/8.5.0 \"quoted\"";
+        x.referer = None;
+        n.exchange(&x)?;
+        for f in n.files() {
+            f.finish()?;
+        }
+        assert_eq!(
+            a.text(),
+            "{\"@timestamp\":\"2026-11-21T00:53:14-05:00\",\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\",\"request\":\"GET /api/orders?customer=2207&limit=20 HTTP/1.1\",\"status\":504,\"body_bytes_sent\":160,\"request_time\":5.002,\"http_referer\":\"\",\"http_user_agent\":\"curl/8.5.0 \\\"quoted\\\"\",\"http_x_forwarded_for\":\"203.0.113.28\",\"upstream_response_time\":\"5.001\",\"request_id\":\"9fd2d3cdc5482aa2929359cc99ec5cd3\"}\n"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(a.text().trim_end()).map_err(io::Error::other)?;
+        assert_eq!(v["http_x_forwarded_for"], "203.0.113.28");
+        assert_eq!(v["http_user_agent"], "curl/8.5.0 \"quoted\"");
+        // The error log is the same either way; its client is the peer.
+        assert!(
+            e.text().contains(", client: 127.0.0.1, server: "),
+            "{}",
+            e.text()
         );
         Ok(())
     }

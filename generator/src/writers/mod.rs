@@ -4,14 +4,14 @@
 //!
 //! | tier | type | files |
 //! | --- | --- | --- |
-//! | load balancer | [`lb::Nginx`] | `access.log`, `error.log` |
+//! | load balancer | [`lb::Nginx`] | `access.log` (combined + timings, or JSON), `error.log` |
 //! | | [`lb::Haproxy`] | `haproxy.log` |
 //! | | [`lb::Alb`] | `alb.log` |
 //! | app | [`app::Python`] | `app.log`, `gunicorn.log` |
 //! | | [`app::Pino`] | `app.json.log` |
 //! | | [`app::Slog`] | `app.log` |
 //! | database | [`db::Postgres`] | `postgresql.log` or `postgresql.csv` |
-//! | | [`db::Mysql`] | `mysql-error.log`, `mysql-general.log`, `mysql-slow.log` |
+//! | | [`db::Mysql`] | `mysql-error.log`, `mysql-general.log` (if on), `mysql-slow.log` |
 //! | cache | [`redis::Redis`] | `redis.log` |
 
 pub mod app;

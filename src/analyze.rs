@@ -656,12 +656,19 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
         .collect();
     let shift = |source: &str| shifts.get(source).copied().unwrap_or(0);
     let first_at = |source: &str, at: i64| -> Result<Option<Record>> {
-        let q = vec![(Occur::Must, term(f.source, source))];
-        Ok(
-            first_docs_after(store, searcher, source, at - shift(source), q, 1)?
-                .first()
-                .map(|e| Record::of(e, shift(source))),
-        )
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.source, source)),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.ts, at - shift(source))),
+                    std::ops::Bound::Unbounded,
+                )) as Box<dyn Query>,
+            ),
+        ]);
+        Ok(first_docs(store, searcher, &q, 1)?
+            .first()
+            .map(|e| Record::of(e, shift(source))))
     };
     let mut items = Vec::new();
     for (i, c) in inc.changes.iter().enumerate() {
@@ -748,59 +755,6 @@ fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
         Term::from_field_text(field, text),
         IndexRecordOption::Basic,
     ))
-}
-
-/// A source with at most this many records has its records' times read
-/// from the column directly: a range query over the whole time column for
-/// each of a fleet's thousands of sources took minutes.
-const SMALL_SOURCE: u64 = 20_000;
-
-/// The first `limit` records of `source` at or after `at` (µs, the
-/// source's own clock) that match every one of `clauses` (which name the
-/// source), in time order.
-fn first_docs_after(
-    store: &Store,
-    searcher: &Searcher,
-    source: &str,
-    at: i64,
-    mut clauses: Vec<(Occur, Box<dyn Query>)>,
-    limit: usize,
-) -> Result<Vec<StoredEvent>> {
-    let f = &store.fields;
-    if searcher.doc_freq(&Term::from_field_text(f.source, source))? > SMALL_SOURCE {
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                std::ops::Bound::Included(Term::from_field_i64(f.ts, at)),
-                std::ops::Bound::Unbounded,
-            )),
-        ));
-        return first_docs(store, searcher, &BooleanQuery::new(clauses), limit);
-    }
-    let docs = searcher.search(
-        &BooleanQuery::new(clauses),
-        &tantivy::collector::DocSetCollector,
-    )?;
-    let columns = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| s.fast_fields().i64("ts"))
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    let mut hits: Vec<(i64, tantivy::DocAddress)> = docs
-        .into_iter()
-        .filter_map(|a| {
-            let t = columns.get(a.segment_ord as usize)?.first(a.doc_id)?;
-            (t >= at).then_some((t, a))
-        })
-        .collect();
-    hits.sort_unstable();
-    hits.truncate(limit);
-    let mut out = Vec::with_capacity(hits.len());
-    for (_, addr) in hits {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        out.push(store.event(&doc)?);
-    }
-    Ok(out)
 }
 
 fn first_docs(
@@ -1039,7 +993,16 @@ fn records_showing(
     let f = &store.fields;
     let metric = signal.rsplit('.').next().unwrap_or("");
     let src_idx = sources.iter().position(|s| s.name == source);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.source, source))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, term(f.source, source)),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_i64(f.ts, onset)),
+                std::ops::Bound::Unbounded,
+            )),
+        ),
+    ];
     let wanted: Vec<Box<dyn Query>> = match metric {
         "connections" | "refused_connections" => {
             let want = if metric == "connections" {
@@ -1069,7 +1032,7 @@ fn records_showing(
         let any = wanted.into_iter().map(|q| (Occur::Should, q)).collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
-    first_docs_after(store, searcher, source, onset, clauses, 5)
+    first_docs(store, searcher, &BooleanQuery::new(clauses), 5)
 }
 
 #[cfg(test)]

@@ -600,6 +600,71 @@ fn many_chunks_parsed_out_of_order_are_indexed_in_order_exactly_once() {
 }
 
 // ---------------------------------------------------------------------------
+// 12. The analysis's memory and the number of sources
+
+#[test]
+fn analyze_memory_grew_with_sources_bad_responses_clients_and_connections() {
+    use onset::analysis::signals::{Accumulator, Buckets, Grid, Row};
+    // 20,000 sources of 40 requests each on a grid of 1,000 buckets: each
+    // source's aggregates hold its 40 buckets, not the grid's 1,000 (as
+    // dense vectors they took 6.85 GB in all).
+    let grid = Grid {
+        start: 0,
+        width: 1_000_000,
+        n: 1000,
+    };
+    let sources = 20_000;
+    let mut acc = Accumulator::new(grid, sources);
+    for k in 0..sources {
+        for i in 0..40 {
+            acc.add(
+                k,
+                &Row {
+                    ts: ((k * 7 + i * 25) % 1000) as i64 * 1_000_000,
+                    status: Some(if i % 10 == 0 { 503 } else { 200 }),
+                    duration: Some(0.05),
+                    client: Some((k * 40 + i) as u64),
+                    ..Row::default()
+                },
+            );
+        }
+    }
+    let used = |b: &Buckets<u32>| match b {
+        Buckets::Sparse(v) => v.len(),
+        Buckets::Dense(v) => v.len(),
+    };
+    for s in &acc.sources {
+        assert_eq!(s.events.total(), 40);
+        assert!(used(&s.events) <= 40, "{}", used(&s.events));
+        assert!(used(&s.requests) <= 40);
+        assert!(matches!(s.latency, Buckets::Sparse(ref v) if v.len() <= 40));
+        assert!(matches!(s.clients, Buckets::Sparse(ref v) if v.len() <= 40));
+    }
+    // A source that covers the grid turns dense once, and stays one vector.
+    let mut busy = Accumulator::new(grid, 1);
+    for b in 0..1000 {
+        for _ in 0..3 {
+            busy.add(
+                0,
+                &Row {
+                    ts: b * 1_000_000,
+                    status: Some(503),
+                    client: Some(7),
+                    ..Row::default()
+                },
+            );
+        }
+    }
+    let s = &busy.sources[0];
+    assert!(matches!(s.events, Buckets::Dense(ref v) if v.len() == 1000));
+    // 3,000 bad responses from one client: one client per bucket, not one
+    // entry per response.
+    let affected: usize = s.bad_clients.iter().map(|(_, c)| c.len()).sum();
+    assert_eq!(affected, 1000);
+    assert_eq!(s.bad.total(), 3000);
+}
+
+// ---------------------------------------------------------------------------
 // 13, 14. Usage errors and exit codes
 
 #[test]

@@ -976,7 +976,17 @@ fn find_changes(
             });
         }
     }
-    out.sort_by_key(|c| c.time);
+    // Templates come in the index's segment order, which differs from one
+    // ingest to the next: the order of changes is total.
+    out.sort_by(|a, b| {
+        (a.time, &a.source, &a.file, a.line, &a.description).cmp(&(
+            b.time,
+            &b.source,
+            &b.file,
+            b.line,
+            &b.description,
+        ))
+    });
     Ok(out)
 }
 

@@ -665,6 +665,89 @@ fn analyze_memory_grew_with_sources_bad_responses_clients_and_connections() {
 }
 
 // ---------------------------------------------------------------------------
+// Found by the generator's new presets (issue 10)
+
+/// An edge source on 600 one-second buckets: 20 requests a second, and
+/// `failed(b)` of them 5xx in bucket `b`.
+fn edge_analysis(failed: impl Fn(usize) -> u32) -> onset::analysis::report::Analysis {
+    use onset::analysis::report::{analyse, default_baseline, SourceInfo};
+    use onset::analysis::signals::{Accumulator, Grid, Row};
+    let grid = Grid {
+        start: 0,
+        width: 1_000_000,
+        n: 600,
+    };
+    let mut acc = Accumulator::new(grid, 1);
+    for b in 0..grid.n {
+        for i in 0..20u32 {
+            acc.add(
+                0,
+                &Row {
+                    ts: b as i64 * 1_000_000 + i64::from(i) * 1000,
+                    status: Some(if i < failed(b) { 503 } else { 200 }),
+                    duration: Some(0.02),
+                    client: Some(u64::from(i) + b as u64 % 7 * 20),
+                    ..Row::default()
+                },
+            );
+        }
+    }
+    let sources = [SourceInfo {
+        name: "edge".into(),
+        kind: "load-balancer".into(),
+    }];
+    analyse(&acc, &sources, default_baseline(&grid), Vec::new())
+}
+
+#[test]
+fn an_impact_that_began_as_a_trickle_of_failures_was_dated_at_the_burst_after_it() {
+    // A 5xx every 6 s from 300 s (a pool timing out now and then), a pause
+    // at 390–410 s, then most requests fail from 420 s to 500 s.
+    let failed = |b: usize| match b {
+        300..=389 if b % 6 == 0 => 1,
+        420..=499 => 15,
+        _ => 0,
+    };
+    let impact = edge_analysis(failed).impact.expect("an impact");
+    assert_eq!(impact.start, 300 * 1_000_000, "{impact:?}");
+    // Every failed request counts: 15 trickling, 80 × 15 in the burst.
+    assert_eq!(impact.failed_requests, 15 + 80 * 15, "{impact:?}");
+}
+
+#[test]
+fn a_few_failures_long_before_the_outage_do_not_start_it() {
+    // A restart's three 502s at 150 s, minutes of calm, then the outage.
+    let failed = |b: usize| match b {
+        150..=152 => 1,
+        420..=499 => 15,
+        _ => 0,
+    };
+    let impact = edge_analysis(failed).impact.expect("an impact");
+    assert_eq!(impact.start, 420 * 1_000_000, "{impact:?}");
+    assert_eq!(impact.failed_requests, 80 * 15, "{impact:?}");
+}
+
+#[test]
+fn the_order_of_simultaneous_changes_followed_the_index_segment_order() {
+    // The sample's gunicorn restarts are bursts of lines within a second;
+    // which line spoke for a burst depended on the order of the index's
+    // segments, which differs from one ingest to the next.
+    let runs: Vec<serde_json::Value> = (0..4)
+        .map(|_| {
+            let s = Scratch::new();
+            let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+            s.onset(&["ingest", arg(&logs)]).ok();
+            let mut v = s.onset(&["analyze", "--json"]).json();
+            v["change_events"].take()
+        })
+        .collect();
+    assert!(runs[0].as_array().is_some_and(|a| a.len() > 3));
+    for r in &runs[1..] {
+        assert_eq!(r, &runs[0]);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // 13, 14. Usage errors and exit codes
 
 #[test]

@@ -495,7 +495,7 @@ pub fn analyse(
             all.push(to_signal_divergence(&grid, &s, &d, b));
         }
     }
-    let impact = impact(acc, sources, &edge_signals, &all);
+    let impact = impact(acc, sources, &edge_signals, &all, baseline.clone());
     let impact_start = impact.as_ref().map(|i| i.start);
     for d in &mut all {
         d.transient = match (d.end, impact_start) {
@@ -555,6 +555,7 @@ fn impact(
     sources: &[SourceInfo],
     edge: &[String],
     divs: &[SignalDivergence],
+    baseline: Range<usize>,
 ) -> Option<Impact> {
     let grid = acc.grid;
     let candidates: Vec<&SignalDivergence> = divs
@@ -582,7 +583,7 @@ fn impact(
     {
         first = earlier;
     }
-    let start = run_start(acc, sources, first);
+    let start = run_start(acc, sources, first, &baseline);
     let end = main.end.unwrap_or(grid.time_of(grid.n));
     let (b0, b1) = (
         grid.bucket(start).unwrap_or(0),
@@ -625,7 +626,12 @@ fn impact(
 
 /// Walks back from a divergence's onset over the buckets of its source that
 /// still had bad responses (or errors), allowing gaps of up to 3 buckets.
-fn run_start(acc: &Accumulator, sources: &[SourceInfo], d: &SignalDivergence) -> i64 {
+fn run_start(
+    acc: &Accumulator,
+    sources: &[SourceInfo],
+    d: &SignalDivergence,
+    baseline: &Range<usize>,
+) -> i64 {
     let grid = acc.grid;
     let Some(series) = sources
         .iter()
@@ -655,7 +661,69 @@ fn run_start(acc: &Accumulator, sources: &[SourceInfo], d: &SignalDivergence) ->
             b = t;
         }
     }
+    // The trickle is of failures (a slow response alone is not one).
+    let failed = if d.metric_is_ratio() {
+        &series.status_5xx
+    } else {
+        &series.errors
+    };
+    let count = |t: usize| failed.get(t).copied().unwrap_or(0);
+    if let Some(s) = trickle_start(&count, baseline, b, until) {
+        b = b.min(s);
+    }
     grid.time_of(b)
+}
+
+/// Log-likelihood ratio a trickle must reach to be one.
+const MIN_TRICKLE_LLR: f64 = 10.0;
+
+/// Where a trickle of bad responses that leads into the episode from
+/// bucket `to` to bucket `until` began, if
+/// there is one: the change point, after the baseline, of a Poisson rate
+/// from the baseline's to a higher one that best explains the counts (a
+/// pool that times out now and then, then more and more, hurts users long
+/// before the rise the detector sees). A start is one trickle with what
+/// follows only if no silence in between is longer than the trouble after
+/// it (so a restart's few 502s minutes earlier stay apart). `None` when no start explains the counts much better than the
+/// baseline's rate.
+fn trickle_start(
+    count: &dyn Fn(usize) -> u32,
+    baseline: &Range<usize>,
+    to: usize,
+    until: usize,
+) -> Option<usize> {
+    let base_len = baseline.len().max(1) as f64;
+    let base: f64 = baseline.clone().map(|t| f64::from(count(t))).sum();
+    // Half an event over the baseline when it had none: never a zero rate.
+    let l0 = (base + 0.5) / base_len;
+    let mut best: Option<(f64, usize)> = None;
+    let (mut sum, mut silence, mut later) = (0.0, 0usize, to);
+    for s in (baseline.end.min(to)..to).rev() {
+        let c = count(s);
+        if c == 0 {
+            silence += 1;
+            continue;
+        }
+        // A silence longer than the trouble after it: what came before
+        // was another episode.
+        if silence > until.max(to) - later {
+            break;
+        }
+        silence = 0;
+        later = s;
+        sum += f64::from(c);
+        let len = (to - s) as f64;
+        let l1 = sum / len;
+        if l1 <= l0 {
+            continue;
+        }
+        let llr = sum * (l1 / l0).ln() - len * (l1 - l0);
+        if best.is_none_or(|(v, _)| llr > v) {
+            best = Some((llr, s));
+        }
+    }
+    let (llr, s) = best?;
+    (llr >= MIN_TRICKLE_LLR).then_some(s)
 }
 
 fn add_window(
@@ -939,11 +1007,18 @@ pub fn new_templates(
             routine.push((close, item));
         }
     }
-    alarming.sort_by_key(|t| t.first);
+    // Templates come in the index's segment order, which differs from one
+    // ingest to the next: every order here is total.
+    let key = |t: &NewTemplate| (t.first, t.source.clone(), t.text.clone());
+    alarming.sort_by_key(key);
     alarming.truncate(MAX_NEW_ALARMING);
-    routine.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.count.cmp(&a.1.count)));
+    routine.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.count.cmp(&a.1.count))
+            .then_with(|| key(&a.1).cmp(&key(&b.1)))
+    });
     alarming.extend(routine.into_iter().take(MAX_NEW_ROUTINE).map(|r| r.1));
-    alarming.sort_by_key(|t| t.first);
+    alarming.sort_by_key(key);
     alarming
 }
 

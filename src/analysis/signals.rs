@@ -217,7 +217,7 @@ impl<T: Default + Clone> Buckets<T> {
     /// The value of bucket `b` of a grid of `n` buckets, to update.
     pub fn at(&mut self, b: usize, n: usize) -> &mut T {
         if let Buckets::Sparse(v) = self {
-            if v.len() >= (n / DENSE_SHARE).max(16) && v.len() < n {
+            if v.len() >= (n / DENSE_SHARE).max(16) {
                 let mut dense = vec![T::default(); n];
                 for (k, x) in v.drain(..) {
                     if let Some(slot) = dense.get_mut(k as usize) {

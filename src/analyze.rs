@@ -1,17 +1,19 @@
-//! The glue between the index and the pure analysis: scan the fast columns
-//! into an accumulator, look up the change events and the evidence
+//! The glue between the index and the pure analysis: the fine signals kept
+//! beside the index made into an accumulator, look up the change events and the evidence
 //! records, run the analysis, and assemble the [`Incident`] that every
 //! view renders (`render/` for `analyze` and `timeline`, `tui/`, `export/`).
 
 use std::collections::HashMap;
 
 use anyhow::{bail, Result};
+use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
-use crate::analysis::align::{self, ClockOffset, RateOptions, SourceClock};
+use crate::analysis::align::{self, ClockOffset, RateOptions};
+use crate::analysis::fine::{FineSignals, FINE_WIDTH};
 use crate::analysis::postmortem::{self, Departure};
 use crate::analysis::report::{
     analyse, change_patterns, default_baseline, new_templates, routine_pattern, signals_of,
@@ -63,179 +65,21 @@ const MAX_CLOCK_OFFSET: i64 = 15 * 3_600_000_000;
 /// Fine buckets at most for the clock estimates.
 const FINE_BUCKETS: i64 = 50_000;
 
-/// Reads what the clock estimates need from the fast columns: each
-/// source's event counts on a fine grid over `[start, end]`, a sample of
-/// its request ids with their times and durations, and its resolution.
-fn clock_input(
-    store: &Store,
-    sources: &HashMap<String, usize>,
-    n: usize,
-    start: i64,
-    end: i64,
-) -> Result<(Vec<SourceClock>, Grid)> {
+/// The clock estimates' grid over `[start, end]`: the finest round width in
+/// whole seconds that gives at most [`FINE_BUCKETS`], aligned on the epoch
+/// like the fine signals it is made from.
+fn clock_grid(start: i64, end: i64) -> Grid {
     let span = (end - start).max(1);
     let width = [1i64, 5, 10, 30, 60, 300, 600, 1800, 3600]
         .iter()
-        .map(|w| w * 1_000_000)
+        .map(|w| w * FINE_WIDTH)
         .find(|w| span / w < FINE_BUCKETS)
-        .unwrap_or(span / FINE_BUCKETS + 1);
-    let fine = Grid {
+        .unwrap_or((span / FINE_BUCKETS / FINE_WIDTH + 1) * FINE_WIDTH);
+    let start = start.div_euclid(width) * width;
+    Grid {
         start,
         width,
-        n: (span / width + 1) as usize,
-    };
-    let mut clocks: Vec<SourceClock> = (0..n).map(|_| SourceClock::new(fine.n)).collect();
-    let reader = store.reader()?;
-    let searcher = reader.searcher();
-    let ranges = id_sample_ranges(&searcher, align::ID_SAMPLE)?;
-    const BLOCK: usize = 2048;
-    for segment in searcher.segment_readers() {
-        let ff = segment.fast_fields();
-        let ts = ff.i64("ts")?;
-        let duration = ff.f64("duration")?;
-        let Some(source_col) = ff.str("source")? else {
-            continue;
-        };
-        let source_of: Vec<Option<usize>> = crate::index::scan::dictionary(&source_col)?
-            .iter()
-            .map(|n| sources.get(n).copied())
-            .collect();
-        let id_col = ff.str("request_id")?;
-        let id_of = match &id_col {
-            Some(c) => IdSample::read(c.dictionary(), &ranges)?,
-            None => IdSample::default(),
-        };
-        let max_doc = segment.max_doc() as usize;
-        let (mut v_ts, mut v_src, mut v_id, mut v_dur) = (
-            vec![None; BLOCK],
-            vec![None; BLOCK],
-            vec![None; BLOCK],
-            vec![None; BLOCK],
-        );
-        let mut docs: Vec<tantivy::DocId> = Vec::with_capacity(BLOCK);
-        let mut from = 0usize;
-        while from < max_doc {
-            let to = (from + BLOCK).min(max_doc);
-            let k = to - from;
-            docs.clear();
-            docs.extend(from as tantivy::DocId..to as tantivy::DocId);
-            ts.first_vals(&docs, &mut v_ts[..k]);
-            source_col.ords().first_vals(&docs, &mut v_src[..k]);
-            duration.first_vals(&docs, &mut v_dur[..k]);
-            v_id[..k].iter_mut().for_each(|x| *x = None);
-            if let Some(c) = &id_col {
-                c.ords().first_vals(&docs, &mut v_id[..k]);
-            }
-            for i in 0..k {
-                let (Some(t), Some(src)) = (
-                    v_ts[i],
-                    v_src[i].and_then(|o| source_of.get(o as usize).copied().flatten()),
-                ) else {
-                    continue;
-                };
-                let id = v_id[i].and_then(|o| id_of.get(o));
-                let dur = v_dur[i]
-                    .filter(|d| d.is_finite() && *d >= 0.0)
-                    .map(|d| (d * 1e6) as i64);
-                clocks[src].add(t, fine.bucket(t), id, dur);
-            }
-            from = to;
-        }
-    }
-    Ok((clocks, fine))
-}
-
-/// Request ids sampled for the clock estimates: the ids in a few key ranges
-/// spread over the key space, the same ranges in every segment, so that
-/// every source keeps the same ids (a request's records in the load
-/// balancer's and the application's logs) without decoding each segment's
-/// whole id dictionary, which on millions of ids took most of `analyze`.
-/// `None` means every id.
-type IdRanges = Option<Vec<(Vec<u8>, Vec<u8>)>>;
-
-/// How many key ranges the id sample is spread over.
-const ID_RANGES: usize = 64;
-
-/// Picks the key ranges of the id sample from the largest segment's
-/// dictionary: `ID_RANGES` evenly spaced points, each with the run of keys
-/// that makes its share of about `sample` ids in all.
-fn id_sample_ranges(searcher: &tantivy::Searcher, sample: usize) -> Result<IdRanges> {
-    let mut total = 0usize;
-    let mut largest: Option<(usize, tantivy::columnar::StrColumn)> = None;
-    for segment in searcher.segment_readers() {
-        if let Some(c) = segment.fast_fields().str("request_id")? {
-            let n = c.num_terms();
-            total += n;
-            if largest.as_ref().is_none_or(|(m, _)| n > *m) {
-                largest = Some((n, c));
-            }
-        }
-    }
-    let Some((n, column)) = largest else {
-        return Ok(None);
-    };
-    if total <= 2 * sample {
-        return Ok(None);
-    }
-    // The share of this segment's ids to keep, as runs of ordinals.
-    let keep = (sample as f64 * n as f64 / total as f64) as usize;
-    let run = (keep / ID_RANGES).max(1) as u64;
-    let dict = column.dictionary();
-    let mut ranges = Vec::with_capacity(ID_RANGES);
-    let (mut lo, mut hi) = (Vec::new(), Vec::new());
-    for j in 0..ID_RANGES as u64 {
-        let start = j * n as u64 / ID_RANGES as u64;
-        let end = start + run;
-        if !dict.ord_to_term(start, &mut lo)? {
-            continue;
-        }
-        // Past the last key, the range is open-ended: marked by an empty end.
-        if end >= n as u64 || !dict.ord_to_term(end, &mut hi)? {
-            hi.clear();
-        }
-        ranges.push((lo.clone(), hi.clone()));
-    }
-    Ok(Some(ranges))
-}
-
-/// A segment's sampled ids: runs of consecutive ordinals, each with the
-/// hashes of its keys.
-#[derive(Default)]
-struct IdSample {
-    /// (first ordinal, hashes of the run's keys), by first ordinal.
-    runs: Vec<(u64, Vec<u64>)>,
-}
-
-impl IdSample {
-    fn read(dict: &tantivy::columnar::Dictionary, ranges: &IdRanges) -> Result<IdSample> {
-        let mut runs = Vec::new();
-        let mut read = |stream: &mut tantivy::columnar::Streamer<'_>| {
-            let mut run: Option<(u64, Vec<u64>)> = None;
-            while stream.advance() {
-                let run = run.get_or_insert_with(|| (stream.term_ord(), Vec::new()));
-                run.1.push(xxhash_rust::xxh3::xxh3_64(stream.key()));
-            }
-            runs.extend(run);
-        };
-        match ranges {
-            None => read(&mut dict.stream()?),
-            Some(ranges) => {
-                for (lo, hi) in ranges {
-                    let range = dict.range().ge(lo);
-                    let range = if hi.is_empty() { range } else { range.lt(hi) };
-                    read(&mut range.into_stream()?);
-                }
-            }
-        }
-        runs.sort_by_key(|r| r.0);
-        Ok(IdSample { runs })
-    }
-
-    /// The hash of the id of ordinal `ord`, if it is in the sample.
-    fn get(&self, ord: u64) -> Option<u64> {
-        let i = self.runs.partition_point(|r| r.0 <= ord).checked_sub(1)?;
-        let (first, hashes) = &self.runs[i];
-        hashes.get((ord - first) as usize).copied()
+        n: ((end - start) / width + 1) as usize,
     }
 }
 
@@ -428,10 +272,12 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
+    let fine = crate::index::signals::open(store, &manifest)?;
     let span = dense_span(store, &manifest, &index_of)?;
     let (start, end) = (span.start, span.end);
-    let clock_input = || clock_input(store, &index_of, sources.len(), start, end);
-    let estimate = |(clocks, fine): (Vec<SourceClock>, Grid)| {
+    let clock_offsets = {
+        let fine_grid = clock_grid(start, end);
+        let clocks = fine.clocks(fine_grid, &index_of);
         align::estimate(
             &sources
                 .iter()
@@ -439,19 +285,24 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
                 .map(|(s, c)| (s.name.as_str(), s.kind.as_str(), c))
                 .collect::<Vec<_>>(),
             &RateOptions {
-                width: fine.width,
+                width: fine_grid.width,
                 max_lag: MAX_CLOCK_OFFSET,
             },
         )
     };
-    let (clock_offsets, shifts, acc) = if align {
-        // The corrections must be known before the scan that applies them.
-        let clock_offsets = estimate(clock_input()?);
-        let shifts: HashMap<String, i64> = clock_offsets
+    let shifts: HashMap<String, i64> = if align {
+        clock_offsets
             .iter()
             .filter(|o| o.micros() != 0)
             .map(|o| (o.source.clone(), -o.micros()))
-            .collect();
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let acc = if shifts.is_empty() {
+        fine.accumulate(Grid::for_span(start, end), &index_of)
+    } else {
+        drop(fine);
         let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
         // The span on the corrected clocks.
         let ends = |f: fn(&(i64, i64)) -> i64| {
@@ -464,24 +315,17 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
             ends(|e| e.0).min().unwrap_or(start),
             ends(|e| e.1).max().unwrap_or(end),
         );
-        let mut acc = Accumulator::new(grid, sources.len());
-        for (i, s) in sources.iter().enumerate() {
-            acc.set_shift(i, shift(&s.name));
+        // The corrections move times by any number of µs: the events are
+        // read again from the columns, each at its corrected time.
+        let mut shifted = FineSignals::default();
+        let mut shifted_of = HashMap::new();
+        for s in &sources {
+            let k = shifted.source(&s.name);
+            shifted.set_shift(k, shift(&s.name));
+            shifted_of.insert(s.name.clone(), k);
         }
-        scan(store, &mut acc, &index_of)?;
-        (clock_offsets, shifts, acc)
-    } else {
-        // Nothing to correct: the two reads of the columns run side by side.
-        let grid = Grid::for_span(start, end);
-        let mut acc = Accumulator::new(grid, sources.len());
-        let clock = std::thread::scope(|scope| -> Result<_> {
-            let clock = scope.spawn(clock_input);
-            scan(store, &mut acc, &index_of)?;
-            clock
-                .join()
-                .map_err(|_| anyhow::anyhow!("the clock estimate panicked"))?
-        })?;
-        (estimate(clock), HashMap::new(), acc)
+        scan(store, &mut shifted, &shifted_of)?;
+        shifted.accumulate(grid, &index_of)
     };
     let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
     let grid = acc.grid;
@@ -656,19 +500,12 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
         .collect();
     let shift = |source: &str| shifts.get(source).copied().unwrap_or(0);
     let first_at = |source: &str, at: i64| -> Result<Option<Record>> {
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, term(f.source, source)),
-            (
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    std::ops::Bound::Included(Term::from_field_i64(f.ts, at - shift(source))),
-                    std::ops::Bound::Unbounded,
-                )) as Box<dyn Query>,
-            ),
-        ]);
-        Ok(first_docs(store, searcher, &q, 1)?
-            .first()
-            .map(|e| Record::of(e, shift(source))))
+        let q = [(Occur::Must, term(f.source, source))];
+        Ok(
+            first_docs_after(store, searcher, &q, 1, at - shift(source))?
+                .first()
+                .map(|e| Record::of(e, shift(source))),
+        )
     };
     let mut items = Vec::new();
     for (i, c) in inc.changes.iter().enumerate() {
@@ -733,11 +570,13 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
         }
     }
     for (k, n) in inc.new_templates.iter().enumerate() {
-        let q = BooleanQuery::new(vec![
+        let q = [
             (Occur::Must, term(f.template, &n.text)),
             (Occur::Must, term(f.source, &n.source)),
-        ]);
-        let ev = first_docs(store, searcher, &q, 1)?;
+        ];
+        // Its first occurrence is known to the µs.
+        let at = n.first - shift(&n.source);
+        let ev = first_docs(store, searcher, &q, 1, (at, at))?;
         items.push(TimelineItem {
             ts: n.first,
             kind: ItemKind::NewTemplate,
@@ -757,20 +596,66 @@ fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// The first `limit` events (by time) that `clauses` match among those
+/// dated in `[from, to]` (µs, the index's times). Segments whose times lie
+/// outside are not searched at all: an incident's segments each hold a
+/// stretch of time, so a narrow window reads a few of them, not every
+/// event's columns.
 fn first_docs(
     store: &Store,
     searcher: &Searcher,
-    query: &dyn Query,
+    clauses: &[(Occur, Box<dyn Query>)],
     limit: usize,
+    (from, to): (i64, i64),
 ) -> Result<Vec<StoredEvent>> {
+    let mut all: Vec<(Occur, Box<dyn Query>)> =
+        clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    all.push((
+        Occur::Must,
+        Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(store.fields.ts, from)),
+            std::ops::Bound::Included(Term::from_field_i64(store.fields.ts, to)),
+        )),
+    ));
+    let query = BooleanQuery::new(all);
     let top = TopDocs::with_limit(limit).order_by_fast_field::<i64>("ts", Order::Asc);
-    let hits = searcher.search(query, &top)?;
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut fruits = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ts = segment.fast_fields().i64("ts")?;
+        if segment.num_docs() == 0 || ts.max_value() < from || ts.min_value() > to {
+            continue;
+        }
+        fruits.push(top.collect_segment(weight.as_ref(), ord as u32, segment)?);
+    }
+    let hits = top.merge_fruits(fruits)?;
     let mut out = Vec::with_capacity(hits.len());
     for (_, addr) in hits {
         let doc: TantivyDocument = searcher.doc(addr)?;
         out.push(store.event(&doc)?);
     }
     Ok(out)
+}
+
+/// The first `limit` events that `clauses` match dated `from` or later,
+/// looked for in windows that grow from one second (the events that show
+/// a moment are nearly always right after it).
+fn first_docs_after(
+    store: &Store,
+    searcher: &Searcher,
+    clauses: &[(Occur, Box<dyn Query>)],
+    limit: usize,
+    from: i64,
+) -> Result<Vec<StoredEvent>> {
+    let mut width = FINE_WIDTH;
+    loop {
+        let to = from.saturating_add(width);
+        let found = first_docs(store, searcher, clauses, limit, (from, to))?;
+        if found.len() >= limit || to == i64::MAX {
+            return Ok(found);
+        }
+        width = width.saturating_mul(16);
+    }
 }
 
 /// Samples of the times at most, to find the dense span.
@@ -923,12 +808,15 @@ fn find_changes(
         };
         let source = &sources[t.source].name;
         let shift = shifts.get(source).copied().unwrap_or(0);
-        let q = BooleanQuery::new(vec![
+        let q = [
             (Occur::Must, term(f.template, &t.text)),
             (Occur::Must, term(f.source, source)),
-        ]);
+        ];
+        // Only occurrences inside the span date a change (see below); the
+        // template's own first and last ones bound them.
+        let within = (t.first_ts - shift, t.last_ts - shift);
         let mut last: Option<i64> = None;
-        for ev in first_docs(store, searcher, &q, 50)? {
+        for ev in first_docs(store, searcher, &q, 50, within)? {
             // A record with no time of its own (a log file's header, which
             // names the server's version when the file is opened) cannot
             // date a change.
@@ -1003,16 +891,7 @@ fn records_showing(
     let f = &store.fields;
     let metric = signal.rsplit('.').next().unwrap_or("");
     let src_idx = sources.iter().position(|s| s.name == source);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, term(f.source, source)),
-        (
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                std::ops::Bound::Included(Term::from_field_i64(f.ts, onset)),
-                std::ops::Bound::Unbounded,
-            )),
-        ),
-    ];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.source, source))];
     let wanted: Vec<Box<dyn Query>> = match metric {
         "connections" | "refused_connections" => {
             let want = if metric == "connections" {
@@ -1042,86 +921,5 @@ fn records_showing(
         let any = wanted.into_iter().map(|q| (Occur::Should, q)).collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
-    first_docs(store, searcher, &BooleanQuery::new(clauses), 5)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::schema::{Schema, TextOptions};
-    use tantivy::{doc, Index};
-
-    /// An index with one segment per id list, ids in a fast column only.
-    fn ids_index(segments: &[Vec<String>]) -> Index {
-        let mut schema = Schema::builder();
-        let id = schema.add_text_field("request_id", TextOptions::default().set_fast("raw"));
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for ids in segments {
-            for i in ids {
-                writer.add_document(doc!(id => i.as_str())).unwrap();
-            }
-            writer.commit().unwrap();
-        }
-        index
-    }
-
-    fn hex_id(i: u64) -> String {
-        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&i.to_le_bytes()))
-    }
-
-    /// The sampled hashes of each segment.
-    fn sampled(index: &Index, sample: usize) -> Vec<std::collections::HashSet<u64>> {
-        let searcher = index.reader().unwrap().searcher();
-        let ranges = id_sample_ranges(&searcher, sample).unwrap();
-        searcher
-            .segment_readers()
-            .iter()
-            .map(|seg| {
-                let col = seg.fast_fields().str("request_id").unwrap().unwrap();
-                let ids = IdSample::read(col.dictionary(), &ranges).unwrap();
-                (0..col.num_terms() as u64)
-                    .filter_map(|ord| ids.get(ord))
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_id_sample_keeps_the_same_ids_in_every_segment_and_about_its_size() {
-        // Load balancer: requests 0..6000; application: every other one of
-        // them plus 3000 of its own.
-        let lb: Vec<String> = (0..6000).map(hex_id).collect();
-        let app: Vec<String> = (0..6000)
-            .step_by(2)
-            .chain(10_000..13_000)
-            .map(hex_id)
-            .collect();
-        let index = ids_index(&[lb, app.clone()]);
-        let sets = sampled(&index, 1000);
-        let (a, b) = (&sets[0], &sets[1]);
-        assert!(
-            (500..=2000).contains(&(a.len() + b.len())),
-            "{} + {}",
-            a.len(),
-            b.len()
-        );
-        let hash = |s: &String| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
-        let shared: Vec<u64> = app.iter().take(3000).map(hash).collect();
-        let in_a = shared.iter().filter(|h| a.contains(h)).count();
-        let in_b = shared.iter().filter(|h| b.contains(h)).count();
-        assert!(in_a > 50, "enough shared ids sampled: {in_a}");
-        assert_eq!(
-            in_a, in_b,
-            "a shared id is sampled in both segments or in neither"
-        );
-        assert!(shared.iter().all(|h| a.contains(h) == b.contains(h)));
-    }
-
-    #[test]
-    fn few_ids_are_all_kept() {
-        let ids: Vec<String> = (0..300).map(hex_id).collect();
-        let index = ids_index(std::slice::from_ref(&ids));
-        assert_eq!(sampled(&index, 1000)[0].len(), 300);
-    }
+    first_docs_after(store, searcher, &clauses, 5, onset)
 }

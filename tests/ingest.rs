@@ -383,6 +383,8 @@ fn an_ingest_killed_mid_way_resumes_without_duplicates_or_losses() {
     let partial = s.onset(&["sources", "--json"]).json();
     let before = source(&partial, "big")["events"].as_u64().unwrap();
     assert!(before < lines as u64, "the kill came after the end");
+    // Its signals are those of what it holds.
+    signals_agree_with_the_index(&s.index());
     // The next run completes it: every line exactly once.
     s.onset(&["ingest", s.path("logs").to_str().unwrap()]).ok();
     let done = s.onset(&["sources", "--json"]).json();
@@ -398,6 +400,62 @@ fn an_ingest_killed_mid_way_resumes_without_duplicates_or_losses() {
             .json_lines();
         assert_eq!(hits.len(), 1, "request {probe} is indexed exactly once");
     }
+    // The signals too: those of the resumed ingest are the index's, and the
+    // analysis is that of an ingest never interrupted.
+    signals_agree_with_the_index(&s.index());
+    let whole = Scratch::new();
+    whole
+        .onset(&["ingest", s.path("logs").to_str().unwrap()])
+        .ok();
+    let analysis = |s: &Scratch| {
+        let mut a = s.onset(&["analyze", "--json"]).json();
+        a.as_object_mut().unwrap().remove("index");
+        a
+    };
+    assert_eq!(analysis(&s), analysis(&whole));
+}
+
+/// The fine signals the manifest names are whole and are exactly what the
+/// index's columns give.
+fn signals_agree_with_the_index(index: &std::path::Path) {
+    let store = onset::index::Store::open(index).unwrap();
+    let manifest = store.manifest().unwrap();
+    let kept = onset::index::signals::load(&store.dir, &manifest)
+        .expect("the manifest names signals that are whole");
+    let rebuilt = onset::index::signals::rebuild(&store, &manifest).unwrap();
+    assert!(kept.events() > 0);
+    assert!(kept == rebuilt, "the signals disagree with the index");
+}
+
+#[test]
+fn the_signals_gathered_while_parsing_are_those_of_the_index() {
+    let s = Scratch::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Every format of the samples, the sample incident, the fixture incident
+    // (ingested twice: the second ingest adds to the signals of the first).
+    for dir in ["tests/samples", "sample-logs", "tests/fixtures/incident"] {
+        s.onset(&["ingest", "--tz", "UTC", root.join(dir).to_str().unwrap()])
+            .ok();
+        signals_agree_with_the_index(&s.index());
+    }
+    // Read from the signals or, without them, from the columns: one analysis.
+    let with = s.onset(&["analyze", "--json"]).json();
+    let files: Vec<_> = std::fs::read_dir(s.index())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("signals-")
+        })
+        .collect();
+    assert_eq!(files.len(), 1, "earlier commits' signals are removed");
+    std::fs::write(&files[0], b"damaged").unwrap();
+    std::fs::remove_file(s.index().join("incident.json")).unwrap();
+    let without = s.onset(&["analyze", "--json"]).json();
+    assert_eq!(with, without);
 }
 
 fn crate_thousands(n: u64) -> String {

@@ -52,7 +52,7 @@ pub const MIN_ID_MATCHES: usize = 20;
 pub const ID_SAMPLE: usize = 20_000;
 
 /// The records of one request in one source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdSpan {
     /// Earliest record, µs.
     pub first: i64,
@@ -65,7 +65,7 @@ pub struct IdSpan {
 /// What one source contributes to the clock estimates: a consistent sample
 /// of its request ids, its event counts on a fine grid, and the resolution
 /// of its clock.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SourceClock {
     /// Sampled request ids (by hash) and their records' times.
     pub ids: HashMap<u64, IdSpan>,
@@ -122,6 +122,18 @@ impl SourceClock {
             let mut hashes: Vec<u64> = self.ids.keys().copied().collect();
             let (_, &mut cut, _) = hashes.select_nth_unstable(ID_SAMPLE);
             self.threshold = cut;
+            self.ids.retain(|&k, _| k < cut);
+        }
+    }
+
+    /// Keeps the [`ID_SAMPLE`] smallest hashes: what [`SourceClock::add`]
+    /// keeps depends on the order the ids came in, these do not (they are
+    /// always among those kept).
+    pub fn trim(&mut self) {
+        if self.ids.len() > ID_SAMPLE {
+            let mut hashes: Vec<u64> = self.ids.keys().copied().collect();
+            let (_, &mut cut, _) = hashes.select_nth_unstable(ID_SAMPLE);
+            self.threshold = self.threshold.min(cut);
             self.ids.retain(|&k, _| k < cut);
         }
     }

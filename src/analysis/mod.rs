@@ -2,6 +2,7 @@
 
 pub mod align;
 pub mod divergence;
+pub mod fine;
 pub mod postmortem;
 pub mod report;
 pub mod signals;

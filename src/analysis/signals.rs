@@ -62,7 +62,7 @@ impl Grid {
 }
 
 /// What a database event says about connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConnEvent {
     /// A session was established.
@@ -134,7 +134,9 @@ impl ConnClassifier {
 }
 
 /// Level codes the accumulator distinguishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Below warning.
     Normal,
@@ -142,6 +144,18 @@ pub enum Severity {
     Warn,
     /// Error or worse.
     Error,
+}
+
+impl Severity {
+    /// The severity of a level as the index names it (`unknown`: none).
+    pub fn of(level: &str) -> Option<Severity> {
+        match level {
+            "warn" => Some(Severity::Warn),
+            "error" | "fatal" => Some(Severity::Error),
+            "unknown" => None,
+            _ => Some(Severity::Normal),
+        }
+    }
 }
 
 /// One event as the analysis sees it.
@@ -170,6 +184,8 @@ pub struct Row {
     /// The record names an upstream time: its writer passed the request on
     /// (a proxy, whatever its log syntax).
     pub proxied: bool,
+    /// Request id hash (for the clock estimates).
+    pub request: Option<u64>,
 }
 
 /// A response slower than this hurts a user as much as an error.
@@ -195,7 +211,7 @@ fn lat_value(bin: usize) -> f64 {
 /// few, a vector over the whole grid once they are many. A source with a
 /// few events costs a few entries, not a grid's worth (20,000 small
 /// sources must not cost 20,000 grids).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Buckets<T> {
     /// `(bucket, value)` pairs, by bucket.
     Sparse(Vec<(u32, T)>),
@@ -304,6 +320,13 @@ impl Buckets<u32> {
 /// A latency histogram (see [`lat_bin`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Histogram(pub [u32; LAT_BINS]);
+
+impl Histogram {
+    /// The bin of a duration, seconds.
+    pub fn bin(secs: f64) -> usize {
+        lat_bin(secs)
+    }
+}
 
 impl Default for Histogram {
     fn default() -> Self {
@@ -438,6 +461,8 @@ pub struct TemplateStats {
     pub text: String,
     /// First occurrence, µs.
     pub first_ts: i64,
+    /// Last occurrence, µs.
+    pub last_ts: i64,
     /// Occurrences.
     pub count: u64,
     /// Most severe level seen.
@@ -491,6 +516,7 @@ impl Accumulator {
             source,
             text: text.to_string(),
             first_ts: i64::MAX,
+            last_ts: i64::MIN,
             count: 0,
             severity: Severity::Normal,
             conn: self.classifier.classify(text),
@@ -561,6 +587,7 @@ impl Accumulator {
             .and_then(|t| self.templates.get_mut(t as usize))
         {
             t.first_ts = t.first_ts.min(row.ts);
+            t.last_ts = t.last_ts.max(row.ts);
             t.count += 1;
             if let Some(sev) = row.severity {
                 t.severity = t.severity.max(sev);

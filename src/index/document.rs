@@ -13,9 +13,9 @@ use tantivy::TantivyDocument;
 
 use super::manifest::Manifest;
 use super::schema::Fields;
-use crate::analysis::template::template_of;
 
-/// Builds the document of one event, without its time: the ingest adds
+/// Builds the document of one event, without its time (and with its
+/// message template, [`crate::analysis::template::template_of`] of a parsed event's message): the ingest adds
 /// `ts` and `ts_flags` once it has decided them (records without a time
 /// inherit their predecessor's, which may be in another chunk).
 ///
@@ -28,6 +28,7 @@ pub fn to_document(
     source: &str,
     format: &str,
     kind: Kind,
+    template: Option<&str>,
 ) -> TantivyDocument {
     // The raw record, the message and the fields' text: about twice the
     // record, sized once instead of grown by doubling.
@@ -45,8 +46,8 @@ pub fn to_document(
     d.add_u64(f.line, p.line);
     d.add_u64(f.offset, p.offset);
     d.add_u64(f.unparsed, u64::from(event.unparsed));
-    if !event.unparsed {
-        d.add_text(f.template, template_of(&event.message));
+    if let Some(t) = template {
+        d.add_text(f.template, t);
     }
     let x = &event.fields;
     let text = |d: &mut TantivyDocument, field, v: &Option<Cow<'_, str>>| {

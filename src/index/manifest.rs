@@ -36,6 +36,9 @@ pub struct Manifest {
     /// `--formats-dir` they came from.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub user_formats: BTreeMap<String, String>,
+    /// The fine signals of the commit (see [`super::signals`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<super::signals::SignalsRef>,
 }
 
 /// One ingested file.

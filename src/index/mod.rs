@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod scan;
 pub mod schema;
 pub mod search;
+pub mod signals;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use anyhow::{bail, Context, Result};
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
-use directory::IndexDirectory;
+pub use directory::IndexDirectory;
 pub use directory::WriteFailure;
 pub use document::{Decoder, StoredEvent};
 pub use manifest::{FileEntry, Manifest, SourceEntry};
@@ -48,6 +49,8 @@ pub struct Store {
     pub dir: PathBuf,
     /// The first failed write to the folder, if any.
     pub failure: WriteFailure,
+    /// The folder, for the files beside the index (see [`signals`]).
+    pub directory: IndexDirectory,
     /// Reads stored documents back, made on first use.
     decoder: OnceLock<Decoder>,
 }
@@ -64,6 +67,7 @@ impl Store {
         }
         let (schema, fields) = schema::build();
         let failure = directory.failure();
+        let folder = directory.clone();
         let index = Index::create(directory, schema, tantivy::IndexSettings::default())
             .map_err(|e| explain(e, dir))
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
@@ -73,6 +77,7 @@ impl Store {
             fields,
             dir: dir.to_path_buf(),
             failure,
+            directory: folder,
             decoder: OnceLock::new(),
         })
     }
@@ -89,6 +94,7 @@ impl Store {
         let directory = IndexDirectory::open(dir)
             .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
         let failure = directory.failure();
+        let folder = directory.clone();
         let index = Index::open(directory)
             .map_err(|e| explain(e, dir))
             .with_context(|| format!("cannot open the index in {}", dir.display()))?;
@@ -104,6 +110,7 @@ impl Store {
             fields,
             dir: dir.to_path_buf(),
             failure,
+            directory: folder,
             decoder: OnceLock::new(),
         };
         let manifest = store.manifest()?;

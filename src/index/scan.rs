@@ -1,5 +1,6 @@
 //! The columnar scan: feeds every event's fast-field values to the
-//! analysis [`Accumulator`], segment by segment and block by block, without
+//! analysis ([`FineSignals`] when they are rebuilt or shifted by `--align`,
+//! or an [`Accumulator`]), segment by segment and block by block, without
 //! reading a single stored document.
 
 use std::collections::HashMap;
@@ -9,7 +10,34 @@ use tantivy::columnar::StrColumn;
 use tantivy::DocId;
 
 use super::Store;
+use crate::analysis::fine::FineSignals;
 use crate::analysis::signals::{Accumulator, Row, Severity};
+
+/// What receives the scanned rows.
+pub trait RowSink {
+    /// The id of a template of source `source`, for [`Row::template`].
+    fn template_id(&mut self, source: usize, text: &str) -> u32;
+    /// One event of source `source`.
+    fn add(&mut self, source: usize, row: &Row);
+}
+
+impl RowSink for Accumulator {
+    fn template_id(&mut self, source: usize, text: &str) -> u32 {
+        Accumulator::template_id(self, source, text)
+    }
+    fn add(&mut self, source: usize, row: &Row) {
+        Accumulator::add(self, source, row);
+    }
+}
+
+impl RowSink for FineSignals {
+    fn template_id(&mut self, source: usize, text: &str) -> u32 {
+        FineSignals::template_id(self, source, text)
+    }
+    fn add(&mut self, source: usize, row: &Row) {
+        FineSignals::add(self, source, row);
+    }
+}
 
 /// Documents read per block.
 const BLOCK: usize = 2048;
@@ -28,18 +56,9 @@ fn hash(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
 
-fn severity(level: &str) -> Option<Severity> {
-    match level {
-        "warn" => Some(Severity::Warn),
-        "error" | "fatal" => Some(Severity::Error),
-        "unknown" => None,
-        _ => Some(Severity::Normal),
-    }
-}
-
 /// Feeds every event of the index to `acc`. `sources` maps source names to
-/// the accumulator's source indices; events of other sources are skipped.
-pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usize>) -> Result<()> {
+/// the sink's source indices; events of other sources are skipped.
+pub fn scan(store: &Store, acc: &mut impl RowSink, sources: &HashMap<String, usize>) -> Result<()> {
     let reader = store.reader()?;
     let searcher = reader.searcher();
     for segment in searcher.segment_readers() {
@@ -58,6 +77,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
         let client_col = ff.str("client")?;
         let template_col = ff.str("template")?;
         let session_col = ff.str("session")?;
+        let request_col = ff.str("request_id")?;
         // Per-segment ordinal maps.
         let source_of: Vec<Option<usize>> = dictionary(&source_col)?
             .iter()
@@ -65,13 +85,17 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
             .collect();
         let severity_of: Vec<Option<Severity>> = dictionary(&level_col)?
             .iter()
-            .map(|l| severity(l))
+            .map(|l| Severity::of(l))
             .collect();
         let client_of: Vec<u64> = match &client_col {
             Some(c) => dictionary(c)?.iter().map(|s| hash(s)).collect(),
             None => Vec::new(),
         };
         let session_of: Vec<u64> = match &session_col {
+            Some(c) => dictionary(c)?.iter().map(|s| hash(s)).collect(),
+            None => Vec::new(),
+        };
+        let request_of: Vec<u64> = match &request_col {
             Some(c) => dictionary(c)?.iter().map(|s| hash(s)).collect(),
             None => Vec::new(),
         };
@@ -92,6 +116,7 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
         let mut v_tpl = vec![None; BLOCK];
         let mut v_pid = vec![None; BLOCK];
         let mut v_sess = vec![None; BLOCK];
+        let mut v_req = vec![None; BLOCK];
         let mut v_qt = vec![None; BLOCK];
         let mut v_up = vec![None; BLOCK];
         let mut v_unp = vec![None; BLOCK];
@@ -118,6 +143,9 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
             }
             if let Some(c) = &session_col {
                 c.ords().first_vals(&docs, &mut v_sess[..n]);
+            }
+            if let Some(c) = &request_col {
+                c.ords().first_vals(&docs, &mut v_req[..n]);
             }
             for i in 0..n {
                 let (Some(t), Some(src_ord)) = (v_ts[i], v_src[i]) else {
@@ -154,11 +182,12 @@ pub fn scan(store: &Store, acc: &mut Accumulator, sources: &HashMap<String, usiz
                     session: v_sess[i].and_then(|o| session_of.get(o as usize).copied()),
                     query_time: v_qt[i],
                     proxied: v_up[i].is_some(),
+                    request: v_req[i].and_then(|o| request_of.get(o as usize).copied()),
                 };
                 acc.add(src, &row);
             }
             // Only the first `n` slots were written this round.
-            for v in [&mut v_client, &mut v_tpl, &mut v_sess] {
+            for v in [&mut v_client, &mut v_tpl, &mut v_sess, &mut v_req] {
                 v[..n].iter_mut().for_each(|x| *x = None);
             }
             start = end;

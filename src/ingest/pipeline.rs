@@ -25,7 +25,7 @@
 //! [`QUIET`] — then it is complete and the record is read. The manifest's
 //! offset is always the input position actually consumed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +41,9 @@ use tantivy::{IndexWriter, TantivyDocument};
 
 use super::discover::Skipped;
 use super::input::Input;
+use crate::analysis::fine::FineSignals;
+use crate::analysis::signals::{Row, Severity};
+use crate::analysis::template::template_of;
 use crate::index::document::to_document;
 use crate::index::manifest::{fingerprint, FileEntry, Manifest, FINGERPRINT_LEN, TAIL_LEN};
 use crate::index::{self, BatchFeeder, Fields, IndexDoc, Store};
@@ -94,6 +97,11 @@ struct Parsed {
     docs: Vec<TantivyDocument>,
     /// Each document's time (µs) and flags, `None` when the record had none.
     times: Vec<Option<(i64, TimeFlags)>>,
+    /// Each document as the signals see it (time not set; the template an
+    /// index into `templates`).
+    rows: Vec<Row>,
+    /// The chunk's message templates.
+    templates: Vec<String>,
     unparsed: u64,
     blank_lines: u64,
     nul_bytes: u64,
@@ -154,10 +162,42 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
     let mut framer = Framer::for_chunk(chunk, format);
     let mut docs = Vec::new();
     let mut times = Vec::new();
+    let mut rows = Vec::new();
+    let mut templates: Vec<String> = Vec::new();
+    let mut template_ids: HashMap<String, u32> = HashMap::new();
+    let hash = |s: &Option<std::borrow::Cow<'_, str>>| {
+        s.as_deref()
+            .map(|s| xxhash_rust::xxh3::xxh3_64(s.as_bytes()))
+    };
     let mut unparsed = 0;
     for record in framer.by_ref() {
         let event = parse_record(format, &record, &ctx.time, Some(&ctx.file));
         unparsed += u64::from(event.unparsed);
+        let template = (!event.unparsed).then(|| template_of(&event.message));
+        let template_id = template.as_deref().map(|t| match template_ids.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = templates.len() as u32;
+                templates.push(t.to_string());
+                template_ids.insert(t.to_string(), id);
+                id
+            }
+        });
+        let x = &event.fields;
+        rows.push(Row {
+            ts: 0,
+            severity: Severity::of(event.level.as_str()),
+            unparsed: event.unparsed,
+            status: x.status,
+            duration: x.duration,
+            client: hash(&x.client),
+            template: template_id,
+            pid: x.pid.map(u64::from),
+            session: hash(&x.session),
+            query_time: x.query_time,
+            proxied: x.upstream_duration.is_some(),
+            request: hash(&x.request_id),
+        });
         times.push(
             event
                 .timestamp
@@ -170,6 +210,7 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
             &ctx.source,
             ctx.format.name(),
             ctx.kind,
+            template.as_deref(),
         ));
     }
     let tail = chunk.is_whole().then(|| {
@@ -180,6 +221,8 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
         seq,
         docs,
         times,
+        rows,
+        templates,
         unparsed,
         blank_lines: framer.blank_lines(),
         nul_bytes: framer.nul_bytes(),
@@ -269,6 +312,8 @@ pub struct Run<'a> {
     dir: &'a std::path::Path,
     /// The first failed write to it.
     failure: index::WriteFailure,
+    /// The folder, for the signals file.
+    directory: index::IndexDirectory,
     /// The manifest being updated.
     pub manifest: &'a mut Manifest,
     /// Workers.
@@ -284,6 +329,8 @@ pub struct Run<'a> {
     pub commit_bytes_max: u64,
     last_commit: Instant,
     bytes_since_commit: u64,
+    /// The signals of what the index holds and what this run added.
+    pub fine: FineSignals,
 }
 
 impl<'a> Run<'a> {
@@ -293,11 +340,13 @@ impl<'a> Run<'a> {
         store: &'a Store,
         manifest: &'a mut Manifest,
         workers: &'a Workers,
+        fine: FineSignals,
     ) -> Run<'a> {
         Run {
             writer,
             feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
             failure: store.failure.clone(),
+            directory: store.directory.clone(),
             fields: &store.fields,
             dir: &store.dir,
             manifest,
@@ -308,12 +357,17 @@ impl<'a> Run<'a> {
             commit_bytes_max: COMMIT_BYTES,
             last_commit: Instant::now(),
             bytes_since_commit: 0,
+            fine,
         }
     }
 
     /// Commits what was added so far with the manifest.
+    /// The signals go first, to a file of their own the manifest names.
     pub fn commit(&mut self) -> Result<()> {
+        let signals = index::signals::save(&self.directory, self.dir, &self.fine)?;
+        self.manifest.signals = Some(signals.clone());
         index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
+        index::signals::prune(self.dir, &signals);
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
         self.commit_bytes = self.commit_bytes.saturating_mul(2).clamp(
@@ -480,6 +534,8 @@ impl<'a> Run<'a> {
         let Parsed {
             docs,
             mut times,
+            rows,
+            templates,
             unparsed,
             blank_lines,
             nul_bytes,
@@ -496,7 +552,12 @@ impl<'a> Run<'a> {
         let mut first_ts = None;
         let mut chunk_last = None;
         let mut batch = Vec::with_capacity(docs.len());
-        for (mut doc, time) in docs.into_iter().zip(times.drain(..)) {
+        let source = self.fine.source(&ctx.source);
+        let template_ids: Vec<u32> = templates
+            .iter()
+            .map(|t| self.fine.template_id(source, t))
+            .collect();
+        for ((mut doc, time), mut row) in docs.into_iter().zip(times.drain(..)).zip(rows) {
             // `real`: the time comes from the logs (the record's own or a
             // neighbour's), not from the file's modification time.
             let (ts, flags, real) = match time {
@@ -514,6 +575,11 @@ impl<'a> Run<'a> {
                 doc.add_u64(self.fields.ts_flags, u64::from(flags.bits()));
             }
             doc.add_i64(self.fields.ts, ts);
+            row.ts = ts;
+            row.template = row
+                .template
+                .and_then(|t| template_ids.get(t as usize).copied());
+            self.fine.add(source, &row);
             // Only times read from the logs make the source's span.
             if real {
                 first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));

@@ -6,11 +6,7 @@
 use std::collections::HashMap;
 
 use anyhow::{bail, Result};
-use tantivy::collector::Collector;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{Order, Searcher, TantivyDocument, Term};
+use tantivy::TantivyDocument;
 
 use crate::analysis::align::{self, ClockOffset, RateOptions};
 use crate::analysis::fine::{FineSignals, FINE_WIDTH};
@@ -26,6 +22,7 @@ use crate::incident::{
     Warning,
 };
 use crate::index::document::StoredEvent;
+use crate::index::lookup::{Filter, Lookup};
 use crate::index::scan::scan;
 use crate::index::Store;
 
@@ -331,7 +328,8 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     let grid = acc.grid;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let changes = find_changes(store, &searcher, &acc, &sources, &shifts)?;
+    let lookup = Lookup::new(&searcher);
+    let changes = find_changes(store, &lookup, &acc, &sources, &shifts)?;
     let base = match baseline {
         Some((from, to)) => {
             let b0 = grid.bucket(from).unwrap_or(0);
@@ -366,7 +364,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     let evidence = match &analysis.first {
         Some(f) => records_showing(
             store,
-            &searcher,
+            &lookup,
             &acc,
             &sources,
             &f.divergence.source,
@@ -462,14 +460,14 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         alerts,
         episode_evidence: Vec::new(),
     };
-    incident.timeline = timeline(store, &searcher, &incident)?;
+    incident.timeline = timeline(store, &lookup, &incident)?;
     // One record for each episode, at its strongest signal's onset.
     let mut episode_evidence = Vec::with_capacity(incident.episodes.len());
     for episode in &incident.episodes {
         let record = match episode.first().and_then(|&d| incident.divergences.get(d)) {
             Some(d) => records_showing(
                 store,
-                &searcher,
+                &lookup,
                 &acc,
                 &sources,
                 &d.source,
@@ -491,8 +489,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
 /// one, and the info ones that recur or come near the onset), the
 /// impact window and error bursts, in time order, each with a record that
 /// shows it.
-fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<TimelineItem>> {
-    let f = &store.fields;
+fn timeline(store: &Store, lookup: &Lookup<'_>, inc: &Incident) -> Result<Vec<TimelineItem>> {
     let shifts: HashMap<&str, i64> = inc
         .sources
         .iter()
@@ -500,12 +497,13 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
         .collect();
     let shift = |source: &str| shifts.get(source).copied().unwrap_or(0);
     let first_at = |source: &str, at: i64| -> Result<Option<Record>> {
-        let q = [(Occur::Must, term(f.source, source))];
-        Ok(
-            first_docs_after(store, searcher, &q, 1, at - shift(source))?
-                .first()
-                .map(|e| Record::of(e, shift(source))),
-        )
+        let q = Filter {
+            source,
+            ..Filter::default()
+        };
+        Ok(first_docs_after(store, lookup, &q, 1, at - shift(source))?
+            .first()
+            .map(|e| Record::of(e, shift(source))))
     };
     let mut items = Vec::new();
     for (i, c) in inc.changes.iter().enumerate() {
@@ -570,13 +568,14 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
         }
     }
     for (k, n) in inc.new_templates.iter().enumerate() {
-        let q = [
-            (Occur::Must, term(f.template, &n.text)),
-            (Occur::Must, term(f.source, &n.source)),
-        ];
+        let q = Filter {
+            source: &n.source,
+            templates: vec![&n.text],
+            ..Filter::default()
+        };
         // Its first occurrence is known to the µs.
         let at = n.first - shift(&n.source);
-        let ev = first_docs(store, searcher, &q, 1, (at, at))?;
+        let ev = first_docs(store, lookup, &q, 1, (at, at))?;
         items.push(TimelineItem {
             ts: n.first,
             kind: ItemKind::NewTemplate,
@@ -589,68 +588,37 @@ fn timeline(store: &Store, searcher: &Searcher, inc: &Incident) -> Result<Vec<Ti
     Ok(items)
 }
 
-fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::Basic,
-    ))
-}
-
-/// The first `limit` events (by time) that `clauses` match among those
-/// dated in `[from, to]` (µs, the index's times). Segments whose times lie
-/// outside are not searched at all: an incident's segments each hold a
-/// stretch of time, so a narrow window reads a few of them, not every
-/// event's columns.
+/// The first `limit` events (by time) that `filter` accepts among those
+/// dated in `[from, to]` (µs, the index's times).
 fn first_docs(
     store: &Store,
-    searcher: &Searcher,
-    clauses: &[(Occur, Box<dyn Query>)],
+    lookup: &Lookup<'_>,
+    filter: &Filter<'_>,
     limit: usize,
-    (from, to): (i64, i64),
+    within: (i64, i64),
 ) -> Result<Vec<StoredEvent>> {
-    let mut all: Vec<(Occur, Box<dyn Query>)> =
-        clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-    all.push((
-        Occur::Must,
-        Box::new(RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_i64(store.fields.ts, from)),
-            std::ops::Bound::Included(Term::from_field_i64(store.fields.ts, to)),
-        )),
-    ));
-    let query = BooleanQuery::new(all);
-    let top = TopDocs::with_limit(limit).order_by_fast_field::<i64>("ts", Order::Asc);
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut fruits = Vec::new();
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let ts = segment.fast_fields().i64("ts")?;
-        if segment.num_docs() == 0 || ts.max_value() < from || ts.min_value() > to {
-            continue;
-        }
-        fruits.push(top.collect_segment(weight.as_ref(), ord as u32, segment)?);
-    }
-    let hits = top.merge_fruits(fruits)?;
-    let mut out = Vec::with_capacity(hits.len());
-    for (_, addr) in hits {
-        let doc: TantivyDocument = searcher.doc(addr)?;
+    let mut out = Vec::with_capacity(limit);
+    for addr in lookup.first(filter, limit, within)? {
+        let doc: TantivyDocument = lookup.searcher().doc(addr)?;
         out.push(store.event(&doc)?);
     }
     Ok(out)
 }
 
-/// The first `limit` events that `clauses` match dated `from` or later,
+/// The first `limit` events that `filter` accepts dated `from` or later,
 /// looked for in windows that grow from one second (the events that show
 /// a moment are nearly always right after it).
 fn first_docs_after(
     store: &Store,
-    searcher: &Searcher,
-    clauses: &[(Occur, Box<dyn Query>)],
+    lookup: &Lookup<'_>,
+    filter: &Filter<'_>,
     limit: usize,
     from: i64,
 ) -> Result<Vec<StoredEvent>> {
     let mut width = FINE_WIDTH;
     loop {
         let to = from.saturating_add(width);
-        let found = first_docs(store, searcher, clauses, limit, (from, to))?;
+        let found = first_docs(store, lookup, filter, limit, (from, to))?;
         if found.len() >= limit || to == i64::MAX {
             return Ok(found);
         }
@@ -790,14 +758,13 @@ fn dense_span(
 /// reload, a schema change or a backend transition, with their records.
 fn find_changes(
     store: &Store,
-    searcher: &Searcher,
+    lookup: &Lookup<'_>,
     acc: &Accumulator,
     sources: &[SourceInfo],
     shifts: &HashMap<String, i64>,
 ) -> Result<Vec<ChangeEvent>> {
     let patterns = change_patterns();
     let routine = routine_pattern();
-    let f = &store.fields;
     let mut out = Vec::new();
     for t in &acc.templates {
         if t.count > MAX_CHANGE_OCCURRENCES || routine.is_match(&t.text) {
@@ -808,15 +775,16 @@ fn find_changes(
         };
         let source = &sources[t.source].name;
         let shift = shifts.get(source).copied().unwrap_or(0);
-        let q = [
-            (Occur::Must, term(f.template, &t.text)),
-            (Occur::Must, term(f.source, source)),
-        ];
+        let q = Filter {
+            source,
+            templates: vec![&t.text],
+            ..Filter::default()
+        };
         // Only occurrences inside the span date a change (see below); the
         // template's own first and last ones bound them.
         let within = (t.first_ts - shift, t.last_ts - shift);
         let mut last: Option<i64> = None;
-        for ev in first_docs(store, searcher, &q, 50, within)? {
+        for ev in first_docs(store, lookup, &q, 50, within)? {
             // A record with no time of its own (a log file's header, which
             // names the server's version when the file is opened) cannot
             // date a change.
@@ -881,45 +849,38 @@ fn find_changes(
 /// The records around a divergence's onset that show it.
 fn records_showing(
     store: &Store,
-    searcher: &Searcher,
+    lookup: &Lookup<'_>,
     acc: &Accumulator,
     sources: &[SourceInfo],
     source: &str,
     signal: &str,
     onset: i64,
 ) -> Result<Vec<StoredEvent>> {
-    let f = &store.fields;
     let metric = signal.rsplit('.').next().unwrap_or("");
     let src_idx = sources.iter().position(|s| s.name == source);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.source, source))];
-    let wanted: Vec<Box<dyn Query>> = match metric {
+    let mut filter = Filter {
+        source,
+        ..Filter::default()
+    };
+    match metric {
         "connections" | "refused_connections" => {
             let want = if metric == "connections" {
                 ConnEvent::Connect
             } else {
                 ConnEvent::Refused
             };
-            acc.templates
+            filter.templates = acc
+                .templates
                 .iter()
                 .filter(|t| Some(t.source) == src_idx && t.conn == Some(want))
-                .map(|t| term(f.template, &t.text))
-                .collect()
+                .map(|t| t.text.as_str())
+                .collect();
         }
-        "errors" => vec![term(f.level, "error"), term(f.level, "fatal")],
-        "warnings" => vec![term(f.level, "warn")],
-        "5xx_ratio" | "bad_ratio" => vec![Box::new(RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
-            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
-        ))],
-        "4xx_ratio" => vec![Box::new(RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_u64(f.status, 400)),
-            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 500)),
-        ))],
-        _ => Vec::new(),
-    };
-    if !wanted.is_empty() {
-        let any = wanted.into_iter().map(|q| (Occur::Should, q)).collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        "errors" => filter.levels = vec!["error", "fatal"],
+        "warnings" => filter.levels = vec!["warn"],
+        "5xx_ratio" | "bad_ratio" => filter.status = Some((500, 600)),
+        "4xx_ratio" => filter.status = Some((400, 500)),
+        _ => {}
     }
-    first_docs_after(store, searcher, &clauses, 5, onset)
+    first_docs_after(store, lookup, &filter, 5, onset)
 }

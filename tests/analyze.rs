@@ -444,3 +444,116 @@ fn the_text_report_shows_one_line_per_episode_and_per_change() {
         .sum();
     assert_eq!(grouped, events.len(), "{text}");
 }
+
+/// The evidence lookups read only the blocks of their time window; they
+/// find what a tantivy query over every document finds.
+#[test]
+fn evidence_lookups_find_what_a_query_over_every_event_finds() {
+    use onset::index::lookup::{Filter, Lookup};
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{Order, Term};
+
+    let s = Scratch::new();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+    // Small commits: many segments, each a stretch of time.
+    s.onset(&[
+        "ingest",
+        "--commit-bytes",
+        "200000",
+        sample.to_str().unwrap(),
+    ])
+    .ok();
+    let store = onset::index::Store::open(&s.index()).unwrap();
+    let reader = store.reader().unwrap();
+    let searcher = reader.searcher();
+    assert!(searcher.segment_readers().len() > 4);
+    let lookup = Lookup::new(&searcher);
+    let f = &store.fields;
+    let manifest = store.manifest().unwrap();
+    let (start, end) = manifest
+        .sources
+        .values()
+        .fold((i64::MAX, i64::MIN), |(a, b), s| {
+            (a.min(s.first_ts.unwrap()), b.max(s.last_ts.unwrap()))
+        });
+    let term = |field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let mut checked = 0;
+    for source in manifest.sources.keys() {
+        for k in 0..12i64 {
+            let from = start + (end - start) * k / 12;
+            for (width, filter) in [
+                (
+                    1_000_000,
+                    Filter {
+                        source,
+                        ..Filter::default()
+                    },
+                ),
+                (
+                    60_000_000,
+                    Filter {
+                        source,
+                        levels: vec!["error", "fatal"],
+                        ..Filter::default()
+                    },
+                ),
+                (
+                    600_000_000,
+                    Filter {
+                        source,
+                        status: Some((500, 600)),
+                        ..Filter::default()
+                    },
+                ),
+            ] {
+                let to = from + width;
+                let got = lookup.first(&filter, 5, (from, to)).unwrap();
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+                    (Occur::Must, term(f.source, source)),
+                    (
+                        Occur::Must,
+                        Box::new(RangeQuery::new(
+                            std::ops::Bound::Included(Term::from_field_i64(f.ts, from)),
+                            std::ops::Bound::Included(Term::from_field_i64(f.ts, to)),
+                        )),
+                    ),
+                ];
+                if !filter.levels.is_empty() {
+                    let any = filter
+                        .levels
+                        .iter()
+                        .map(|l| (Occur::Should, term(f.level, l)))
+                        .collect();
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                }
+                if filter.status.is_some() {
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(RangeQuery::new(
+                            std::ops::Bound::Included(Term::from_field_u64(f.status, 500)),
+                            std::ops::Bound::Excluded(Term::from_field_u64(f.status, 600)),
+                        )),
+                    ));
+                }
+                let top = TopDocs::with_limit(5).order_by_fast_field::<i64>("ts", Order::Asc);
+                let want = searcher.search(&BooleanQuery::new(clauses), &top).unwrap();
+                let time = |a: tantivy::DocAddress| {
+                    let doc: tantivy::TantivyDocument = searcher.doc(a).unwrap();
+                    store.event(&doc).unwrap().ts_micros
+                };
+                let got_times: Vec<i64> = got.iter().map(|&a| time(a)).collect();
+                let want_times: Vec<i64> = want.iter().map(|&(_, a)| time(a)).collect();
+                assert_eq!(got_times, want_times, "{source} {filter:?} from {from}");
+                checked += usize::from(!got.is_empty());
+            }
+        }
+    }
+    assert!(checked > 20, "lookups that found something: {checked}");
+}

@@ -15,11 +15,12 @@
 //!
 //! It is pure and serializable; `index::signals` keeps it beside the index.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::align::SourceClock;
+use super::distinct::Distinct;
 use super::signals::{
     Accumulator, ConnClassifier, ConnEvent, Grid, Histogram, Row, Severity, SLOW_RESPONSE_SECS,
 };
@@ -43,8 +44,10 @@ struct Cell {
     query_time: f64,
     /// Latency histogram (empty: no durations).
     latency: Vec<u32>,
-    clients: HashSet<u64>,
-    bad_clients: HashSet<u64>,
+    clients: Distinct,
+    /// Clients of bad responses, sorted (exact: the impact's affected
+    /// clients are counted from them).
+    bad_clients: Vec<u64>,
 }
 
 impl PartialEq for Cell {
@@ -291,7 +294,9 @@ impl FineSignals {
             if status >= 500 || slow {
                 c.bad += 1;
                 if let Some(client) = row.client {
-                    c.bad_clients.insert(client);
+                    if let Err(i) = c.bad_clients.binary_search(&client) {
+                        c.bad_clients.insert(i, client);
+                    }
                 }
             }
         }
@@ -391,7 +396,7 @@ impl FineSignals {
                     }
                 }
                 if !c.clients.is_empty() {
-                    s.clients.at(b, n).extend(&c.clients);
+                    s.clients.at(b, n).merge(&c.clients);
                 }
                 if !c.bad_clients.is_empty() {
                     s.bad_clients.at(b, n).extend(&c.bad_clients);

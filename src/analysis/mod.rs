@@ -1,6 +1,7 @@
 //! Analysis: pure functions over what the index holds (no I/O here).
 
 pub mod align;
+pub mod distinct;
 pub mod divergence;
 pub mod fine;
 pub mod postmortem;

@@ -240,11 +240,11 @@ pub fn impact_peak(grid: &Grid, signals: &[Signal], impact: &Impact) -> Option<I
 /// Distinct clients of a source over the whole span (the denominator of
 /// "share of all clients"), `None` if it logged none.
 pub fn all_clients(series: &SourceSeries) -> Option<u64> {
-    let mut all: HashSet<u64> = HashSet::new();
+    let mut all = super::distinct::Distinct::default();
     for (_, c) in series.clients.iter() {
-        all.extend(c);
+        all.merge(c);
     }
-    (!all.is_empty()).then_some(all.len() as u64)
+    (!all.is_empty()).then_some(all.len())
 }
 
 /// The change that likely ended the impact, as an index into `changes`

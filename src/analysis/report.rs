@@ -11,6 +11,7 @@ use std::ops::Range;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::distinct::Distinct;
 use super::divergence::{detect, detect_sparse, DetectorOptions, Direction, Divergence};
 use super::signals::{conn_counts, open_connections, Accumulator, ConnEvent, Grid, SourceSeries};
 
@@ -596,7 +597,7 @@ fn impact(
         source: main.source.clone(),
         ..Impact::default()
     };
-    let mut clients: HashSet<u64> = HashSet::new();
+    let mut clients = Distinct::default();
     let mut affected: HashSet<u64> = HashSet::new();
     for (series, info) in acc.sources.iter().zip(sources) {
         if edge.is_empty() || info.name != main.source {
@@ -619,7 +620,7 @@ fn impact(
                 .sum();
         }
     }
-    imp.clients = clients.len() as u64;
+    imp.clients = clients.len();
     imp.affected_clients = affected.len() as u64;
     Some(imp)
 }
@@ -730,7 +731,7 @@ fn add_window(
     s: &SourceSeries,
     window: Range<usize>,
     imp: &mut Impact,
-    clients: &mut HashSet<u64>,
+    clients: &mut Distinct,
     affected: &mut HashSet<u64>,
 ) {
     let count = |c: &super::signals::Buckets<u32>, b: usize| c.get(b).copied().unwrap_or(0);
@@ -746,7 +747,7 @@ fn add_window(
             imp.peak_error_ratio = imp.peak_error_ratio.max((r * 1000.0).round() / 1000.0);
         }
         if let Some(c) = s.clients.get(b) {
-            clients.extend(c);
+            clients.merge(c);
         }
     }
     for (b, c) in s.bad_clients.iter() {

@@ -11,6 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use regex::RegexSet;
 
+use super::distinct::Distinct;
+
 /// The time grid of the analysis: `n` buckets of `width` µs from `start`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
@@ -357,7 +359,7 @@ pub struct SourceSeries {
     /// Latency histogram per bucket.
     pub latency: Buckets<Histogram>,
     /// Distinct clients per bucket.
-    pub clients: Buckets<HashSet<u64>>,
+    pub clients: Buckets<Distinct>,
     /// Statements with a duration (slow-query log entries, `duration:` lines).
     pub queries: Buckets<u32>,
     /// Sum of statement times, seconds.
@@ -421,7 +423,7 @@ pub struct DenseSeries {
     /// Latency histogram per bucket (empty if the source has no durations).
     pub latency: Vec<[u32; LAT_BINS]>,
     /// Distinct clients per bucket (empty if the source has no clients).
-    pub clients: Vec<HashSet<u64>>,
+    pub clients: Vec<Distinct>,
     /// Statements with a duration.
     pub queries: Vec<u32>,
     /// Sum of statement times, seconds.

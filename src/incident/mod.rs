@@ -28,7 +28,7 @@ use crate::analysis::report::{
 use crate::analysis::signals::Grid;
 
 /// Bumped when the model's shape changes, so an older cache is rebuilt.
-pub const MODEL_VERSION: u32 = 3;
+pub const MODEL_VERSION: u32 = 4;
 
 /// The analysis of one index, as every view needs it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

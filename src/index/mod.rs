@@ -9,6 +9,7 @@
 
 pub mod directory;
 pub mod document;
+pub mod lookup;
 pub mod manifest;
 pub mod scan;
 pub mod schema;

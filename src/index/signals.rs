@@ -25,7 +25,7 @@ use crate::analysis::fine::FineSignals;
 
 /// The layout of the signals file; a file of another layout is not read
 /// (the signals are rebuilt from the columns).
-pub const SIGNALS_VERSION: u32 = 1;
+pub const SIGNALS_VERSION: u32 = 3;
 
 /// What the manifest says of the signals file of its commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -433,7 +433,13 @@ fn the_signals_gathered_while_parsing_are_those_of_the_index() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     // Every format of the samples, the sample incident, the fixture incident
     // (ingested twice: the second ingest adds to the signals of the first).
-    for dir in ["tests/samples", "sample-logs", "tests/fixtures/incident"] {
+    // The last one again: nothing new, the signals stay those of the index.
+    for dir in [
+        "tests/samples",
+        "sample-logs",
+        "tests/fixtures/incident",
+        "tests/fixtures/incident",
+    ] {
         s.onset(&["ingest", "--tz", "UTC", root.join(dir).to_str().unwrap()])
             .ok();
         signals_agree_with_the_index(&s.index());

@@ -153,8 +153,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut touched = Vec::new();
     {
-        let fine = crate::index::signals::open(&store, &manifest)?;
-        let mut run = Run::new(&mut writer, &store, &mut manifest, &workers, fine);
+        let mut run = Run::new(&mut writer, &store, &mut manifest, &workers);
         if let Some(b) = opts.commit_bytes {
             run.commit_bytes = b.max(1);
             run.commit_bytes_max = b.max(1);

@@ -329,8 +329,11 @@ pub struct Run<'a> {
     pub commit_bytes_max: u64,
     last_commit: Instant,
     bytes_since_commit: u64,
-    /// The signals of what the index holds and what this run added.
-    pub fine: FineSignals,
+    /// The signals of what the index holds and what this run added, read
+    /// when the run first adds something (a run with nothing new leaves
+    /// them as they are).
+    fine: Option<FineSignals>,
+    store: &'a Store,
 }
 
 impl<'a> Run<'a> {
@@ -340,7 +343,6 @@ impl<'a> Run<'a> {
         store: &'a Store,
         manifest: &'a mut Manifest,
         workers: &'a Workers,
-        fine: FineSignals,
     ) -> Run<'a> {
         Run {
             writer,
@@ -357,17 +359,26 @@ impl<'a> Run<'a> {
             commit_bytes_max: COMMIT_BYTES,
             last_commit: Instant::now(),
             bytes_since_commit: 0,
-            fine,
+            fine: None,
+            store,
         }
     }
 
     /// Commits what was added so far with the manifest.
     /// The signals go first, to a file of their own the manifest names.
     pub fn commit(&mut self) -> Result<()> {
-        let signals = index::signals::save(&self.directory, self.dir, &self.fine)?;
-        self.manifest.signals = Some(signals.clone());
+        let signals = match &self.fine {
+            Some(fine) => {
+                let signals = index::signals::save(&self.directory, self.dir, fine)?;
+                self.manifest.signals = Some(signals.clone());
+                Some(signals)
+            }
+            None => None,
+        };
         index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
-        index::signals::prune(self.dir, &signals);
+        if let Some(signals) = &signals {
+            index::signals::prune(self.dir, signals);
+        }
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
         self.commit_bytes = self.commit_bytes.saturating_mul(2).clamp(
@@ -552,10 +563,18 @@ impl<'a> Run<'a> {
         let mut first_ts = None;
         let mut chunk_last = None;
         let mut batch = Vec::with_capacity(docs.len());
-        let source = self.fine.source(&ctx.source);
+        // The signals of the last commit, before this run's first events
+        // change the manifest's counts.
+        let fine = match &mut self.fine {
+            Some(f) => f,
+            None => self
+                .fine
+                .insert(index::signals::open(self.store, self.manifest)?),
+        };
+        let source = fine.source(&ctx.source);
         let template_ids: Vec<u32> = templates
             .iter()
-            .map(|t| self.fine.template_id(source, t))
+            .map(|t| fine.template_id(source, t))
             .collect();
         for ((mut doc, time), mut row) in docs.into_iter().zip(times.drain(..)).zip(rows) {
             // `real`: the time comes from the logs (the record's own or a
@@ -579,7 +598,7 @@ impl<'a> Run<'a> {
             row.template = row
                 .template
                 .and_then(|t| template_ids.get(t as usize).copied());
-            self.fine.add(source, &row);
+            fine.add(source, &row);
             // Only times read from the logs make the source's span.
             if real {
                 first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));

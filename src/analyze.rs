@@ -712,12 +712,10 @@ fn dense_span(
         let (mut v_ts, mut v_src) = (vec![None; BLOCK], vec![None; BLOCK]);
         let mut docs: Vec<tantivy::DocId> = Vec::with_capacity(BLOCK);
         let max_doc = segment.max_doc();
-        let mut from = 0;
-        while from < max_doc {
-            let to = (from + BLOCK as u32).min(max_doc);
-            let k = (to - from) as usize;
+        for block in crate::index::scan::doc_blocks(max_doc, BLOCK) {
             docs.clear();
-            docs.extend(from..to);
+            docs.extend(block);
+            let k = docs.len();
             ts.first_vals(&docs, &mut v_ts[..k]);
             source_col.ords().first_vals(&docs, &mut v_src[..k]);
             for i in 0..k {
@@ -738,7 +736,6 @@ fn dense_span(
                     latest = Some((t, addr));
                 }
             }
-            from = to;
         }
     }
     let (start, end) = whole(&inside);

@@ -16,6 +16,8 @@ use anyhow::Result;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
+use super::scan::doc_blocks;
+
 /// Documents per block.
 const BLOCK: u32 = 512;
 
@@ -63,11 +65,9 @@ impl Segment {
             let mut spans = Vec::with_capacity(max_doc.div_ceil(BLOCK) as usize);
             let mut docs: Vec<DocId> = Vec::with_capacity(BLOCK as usize);
             let mut vals = vec![None; BLOCK as usize];
-            let mut from = 0;
-            while from < max_doc {
-                let to = (from + BLOCK).min(max_doc);
+            for block in doc_blocks(max_doc, BLOCK as usize) {
                 docs.clear();
-                docs.extend(from..to);
+                docs.extend(block);
                 let v = &mut vals[..docs.len()];
                 v.fill(None);
                 self.ts.first_vals(&docs, v);
@@ -76,7 +76,6 @@ impl Segment {
                     .flatten()
                     .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
                 spans.push((lo, hi));
-                from = to;
             }
             spans
         })

@@ -1,7 +1,6 @@
-//! The columnar scan: feeds every event's fast-field values to the
-//! analysis ([`FineSignals`] when they are rebuilt or shifted by `--align`,
-//! or an [`Accumulator`]), segment by segment and block by block, without
-//! reading a single stored document.
+//! The columnar scan: feeds every event's fast-field values to
+//! [`FineSignals`] (when they are rebuilt, or shifted by `--align`), segment
+//! by segment and block by block, without reading a single stored document.
 
 use std::collections::HashMap;
 
@@ -11,36 +10,17 @@ use tantivy::DocId;
 
 use super::Store;
 use crate::analysis::fine::FineSignals;
-use crate::analysis::signals::{Accumulator, Row, Severity};
-
-/// What receives the scanned rows.
-pub trait RowSink {
-    /// The id of a template of source `source`, for [`Row::template`].
-    fn template_id(&mut self, source: usize, text: &str) -> u32;
-    /// One event of source `source`.
-    fn add(&mut self, source: usize, row: &Row);
-}
-
-impl RowSink for Accumulator {
-    fn template_id(&mut self, source: usize, text: &str) -> u32 {
-        Accumulator::template_id(self, source, text)
-    }
-    fn add(&mut self, source: usize, row: &Row) {
-        Accumulator::add(self, source, row);
-    }
-}
-
-impl RowSink for FineSignals {
-    fn template_id(&mut self, source: usize, text: &str) -> u32 {
-        FineSignals::template_id(self, source, text)
-    }
-    fn add(&mut self, source: usize, row: &Row) {
-        FineSignals::add(self, source, row);
-    }
-}
+use crate::analysis::signals::{Row, Severity};
 
 /// Documents read per block.
 const BLOCK: usize = 2048;
+
+/// A segment's documents in blocks of `size`, as ranges of ids.
+pub fn doc_blocks(max_doc: u32, size: usize) -> impl Iterator<Item = std::ops::Range<DocId>> {
+    (0..max_doc)
+        .step_by(size)
+        .map(move |from| from..from.saturating_add(size as u32).min(max_doc))
+}
 
 /// The strings of a dictionary-encoded column, by ordinal.
 pub fn dictionary(col: &StrColumn) -> Result<Vec<String>> {
@@ -57,13 +37,13 @@ fn hash(s: &str) -> u64 {
 }
 
 /// Feeds every event of the index to `acc`. `sources` maps source names to
-/// the sink's source indices; events of other sources are skipped.
-pub fn scan(store: &Store, acc: &mut impl RowSink, sources: &HashMap<String, usize>) -> Result<()> {
+/// its source indices; events of other sources are skipped.
+pub fn scan(store: &Store, acc: &mut FineSignals, sources: &HashMap<String, usize>) -> Result<()> {
     let reader = store.reader()?;
     let searcher = reader.searcher();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let max_doc = segment.max_doc() as usize;
+        let max_doc = segment.max_doc();
         let ts = ff.i64("ts")?;
         let status = ff.u64("status")?;
         let duration = ff.f64("duration")?;
@@ -120,12 +100,10 @@ pub fn scan(store: &Store, acc: &mut impl RowSink, sources: &HashMap<String, usi
         let mut v_qt = vec![None; BLOCK];
         let mut v_up = vec![None; BLOCK];
         let mut v_unp = vec![None; BLOCK];
-        let mut start = 0usize;
-        while start < max_doc {
-            let end = (start + BLOCK).min(max_doc);
-            let n = end - start;
+        for block in doc_blocks(max_doc, BLOCK) {
             docs.clear();
-            docs.extend(start as DocId..end as DocId);
+            docs.extend(block);
+            let n = docs.len();
             ts.first_vals(&docs, &mut v_ts[..n]);
             source_col.ords().first_vals(&docs, &mut v_src[..n]);
             level_col.ords().first_vals(&docs, &mut v_lvl[..n]);
@@ -190,7 +168,6 @@ pub fn scan(store: &Store, acc: &mut impl RowSink, sources: &HashMap<String, usi
             for v in [&mut v_client, &mut v_tpl, &mut v_sess, &mut v_req] {
                 v[..n].iter_mut().for_each(|x| *x = None);
             }
-            start = end;
         }
     }
     Ok(())

@@ -10,8 +10,9 @@
 #     is computed; warm: read from the cache), the redraw after scrolls and
 #     jumps, the time from a request to the frame showing its answer, and
 #     the peak RSS (GNU time);
-#   - `onset open PATH` on a fresh index: the first frame, and whether the
-#     log shows events one second after launch while the ingest goes on.
+#   - `onset open PATH` on a fresh index: the first frame, whether the log
+#     shows events one second after launch while the ingest goes on, and
+#     when the first analysis (of the first commits) is drawn.
 # Needs: a release build (`cargo build --release -p onset -p onset-gen`),
 # tmux, GNU time.
 set -euo pipefail
@@ -78,7 +79,12 @@ sleep 0.5
 shown=$(tmux capture-pane -t bench -p | grep -c ' info \| warn \| error ' || true)
 echo "fresh: log rows on screen 1 s after launch (ingest running): $shown"
 tmux capture-pane -t bench -p | tail -1
+# The lanes and the story of the first commits, analysed while the ingest
+# runs (the trace is written when onset quits).
+sleep 4
 keys q
 sleep 2
 tmux kill-session -t bench 2>/dev/null || true
 head -3 "$work/trace-fresh.txt"
+grep -m1 analysis-ready "$work/trace-fresh.txt" | sed 's/^/fresh: lanes and story (first commits) /' ||
+  echo "fresh: no analysis within 5 s"

@@ -21,8 +21,8 @@ const M: usize = 1 << P;
 /// A set of 64-bit hashes, for its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Distinct {
-    /// The hashes folded to 32 bits, sorted.
-    Exact(Vec<u32>),
+    /// The hashes folded to 32 bits, sorted (stored as their differences).
+    Exact(#[serde(with = "deltas")] Vec<u32>),
     /// HyperLogLog registers.
     Sketch(Vec<u8>),
 }
@@ -138,6 +138,71 @@ impl Distinct {
                 estimate.round() as u64
             }
         }
+    }
+}
+
+/// A sorted list stored as its first value and the differences that follow
+/// (small numbers, so their variable-length encoding is short): the signals
+/// file holds millions of such hashes.
+pub mod deltas {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Unsigned integers that can be differenced.
+    pub trait Delta: Copy + Default {
+        /// `self - prev`, wrapping.
+        fn sub(self, prev: Self) -> Self;
+        /// `self + d`, wrapping.
+        fn add(self, d: Self) -> Self;
+    }
+
+    impl Delta for u32 {
+        fn sub(self, prev: u32) -> u32 {
+            self.wrapping_sub(prev)
+        }
+        fn add(self, d: u32) -> u32 {
+            self.wrapping_add(d)
+        }
+    }
+
+    impl Delta for u64 {
+        fn sub(self, prev: u64) -> u64 {
+            self.wrapping_sub(prev)
+        }
+        fn add(self, d: u64) -> u64 {
+            self.wrapping_add(d)
+        }
+    }
+
+    /// Writes the differences.
+    pub fn serialize<T: Delta + Serialize, S: Serializer>(
+        v: &[T],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut prev = T::default();
+        let d: Vec<T> = v
+            .iter()
+            .map(|&x| {
+                let d = x.sub(prev);
+                prev = x;
+                d
+            })
+            .collect();
+        d.serialize(s)
+    }
+
+    /// Reads the differences back into the list.
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        T: Delta + Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        let mut v: Vec<T> = Vec::deserialize(d)?;
+        let mut prev = T::default();
+        for x in &mut v {
+            prev = prev.add(*x);
+            *x = prev;
+        }
+        Ok(v)
     }
 }
 

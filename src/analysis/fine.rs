@@ -47,6 +47,7 @@ struct Cell {
     clients: Distinct,
     /// Clients of bad responses, sorted (exact: the impact's affected
     /// clients are counted from them).
+    #[serde(with = "super::distinct::deltas")]
     bad_clients: Vec<u64>,
 }
 

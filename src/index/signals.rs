@@ -25,7 +25,7 @@ use crate::analysis::fine::FineSignals;
 
 /// The layout of the signals file; a file of another layout is not read
 /// (the signals are rebuilt from the columns).
-pub const SIGNALS_VERSION: u32 = 3;
+pub const SIGNALS_VERSION: u32 = 4;
 
 /// What the manifest says of the signals file of its commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +67,17 @@ pub fn load(dir: &Path, manifest: &Manifest) -> Option<FineSignals> {
     }
     let fine: FineSignals = postcard::from_bytes(&bytes).ok()?;
     (fine.events() == r.events).then_some(fine)
+}
+
+/// Whether the manifest names signals of this layout, counting its events,
+/// in a file of the right length (a cheap check: the file is not read).
+pub fn named(dir: &Path, manifest: &Manifest) -> bool {
+    manifest.signals.as_ref().is_some_and(|r| {
+        r.version == SIGNALS_VERSION
+            && r.events == manifest_events(manifest)
+            && !r.file.contains(['/', '\\'])
+            && std::fs::metadata(dir.join(&r.file)).is_ok_and(|m| m.len() == r.len)
+    })
 }
 
 /// The signals of the index: those its manifest names, or, where they are

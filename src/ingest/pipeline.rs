@@ -365,8 +365,13 @@ impl<'a> Run<'a> {
     }
 
     /// Commits what was added so far with the manifest.
-    /// The signals go first, to a file of their own the manifest names.
+    /// The signals go first, to a file of their own the manifest names (an
+    /// index whose manifest names none, or signals of an older layout, gets
+    /// them rebuilt from its columns, even by a run with nothing new).
     pub fn commit(&mut self) -> Result<()> {
+        if self.fine.is_none() && !index::signals::named(self.dir, self.manifest) {
+            self.fine = Some(index::signals::open(self.store, self.manifest)?);
+        }
         let signals = match &self.fine {
             Some(fine) => {
                 let signals = index::signals::save(&self.directory, self.dir, fine)?;

@@ -666,6 +666,15 @@ impl App {
             Action::Analysed(incident) => {
                 let first = self.incident.is_none();
                 let (a, b) = (incident.grid.start, incident.end());
+                // An analysis of more of the logs (while the ingest runs)
+                // widens a window the user has not narrowed.
+                let whole = self
+                    .incident
+                    .as_ref()
+                    .is_some_and(|i| self.window == (i.grid.start, i.end()));
+                if whole {
+                    self.window = (a, b);
+                }
                 self.incident = Some(Arc::new(*incident));
                 self.rebuild_story();
                 if first {

@@ -78,6 +78,10 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     runtime.block_on(main_loop(opts, launched))
 }
 
+/// How often `onset open PATH` looks for a new commit to analyse while its
+/// ingest runs.
+const INTERIM_ANALYSIS_EVERY: Duration = Duration::from_secs(1);
+
 /// Frame timings for the benchmark (`ONSET_TUI_TRACE=FILE`): when the first
 /// frame was drawn after launch, and for each action how long its update
 /// and redraw took (and, for a worker's answer, how long since the request
@@ -147,6 +151,38 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
     }
     // Ingest, then analyse; or analyse at once.
     let ingest_done = Arc::new(AtomicBool::new(opts.ingest.is_none()));
+    // While the ingest runs, each commit's signals give the lanes and the
+    // story of what is indexed so far (an analysis of millions of events
+    // takes a fraction of a second), refined at the next commit.
+    if opts.ingest.is_some() {
+        let tx = replies_tx.clone();
+        let done = ingest_done.clone();
+        let analysis = opts.analysis;
+        let dir = index_dir.clone();
+        std::thread::Builder::new()
+            .name("onset-tui-interim".into())
+            .spawn(move || {
+                let mut seen = None;
+                while !done.load(Ordering::SeqCst) {
+                    std::thread::sleep(INTERIM_ANALYSIS_EVERY);
+                    let Ok(store) = Store::open(&dir) else {
+                        continue;
+                    };
+                    let commit = store.index.load_metas().map(|m| m.opstamp).ok();
+                    if commit == seen || done.load(Ordering::SeqCst) {
+                        continue;
+                    }
+                    seen = commit;
+                    if let Ok(incident) = crate::analyze::incident(&store, &analysis) {
+                        if !done.load(Ordering::SeqCst)
+                            && tx.send(Action::Analysed(Box::new(incident))).is_err()
+                        {
+                            break;
+                        }
+                    }
+                }
+            })?;
+    }
     {
         let tx = replies_tx.clone();
         let done = ingest_done.clone();

@@ -406,3 +406,25 @@ fn an_empty_log_is_asked_again_when_an_ingest_commits_more_events() {
         "{reqs:?}"
     );
 }
+
+/// While `onset open PATH` ingests, each commit's analysis replaces the
+/// last: a window the user has not narrowed follows the growing span, a
+/// zoomed one stays where the user put it.
+#[test]
+fn an_analysis_of_more_of_the_logs_widens_the_window_unless_zoomed() {
+    let mut b = browser();
+    let mut a = app(200, 60);
+    let first = sample().1.clone();
+    let mut more = first.clone();
+    more.grid.n += 120;
+    assert_eq!(a.window, (first.grid.start, first.end()));
+    act(&mut a, &mut b, Action::Analysed(Box::new(more.clone())));
+    assert_eq!(a.window, (more.grid.start, more.end()));
+    press(&mut a, &mut b, KeyCode::Char('z'));
+    let zoomed = a.window;
+    assert_ne!(zoomed, (more.grid.start, more.end()));
+    let mut even_more = more.clone();
+    even_more.grid.n += 120;
+    act(&mut a, &mut b, Action::Analysed(Box::new(even_more)));
+    assert_eq!(a.window, zoomed);
+}

@@ -462,6 +462,11 @@ fn the_signals_gathered_while_parsing_are_those_of_the_index() {
     std::fs::remove_file(s.index().join("incident.json")).unwrap();
     let without = s.onset(&["analyze", "--json"]).json();
     assert_eq!(with, without);
+    // An ingest with nothing new writes them again.
+    let fixture = root.join("tests/fixtures/incident");
+    s.onset(&["ingest", "--tz", "UTC", fixture.to_str().unwrap()])
+        .ok();
+    signals_agree_with_the_index(&s.index());
 }
 
 fn crate_thousands(n: u64) -> String {

@@ -675,11 +675,17 @@ impl App {
                 if whole {
                     self.window = (a, b);
                 }
+                // The first analysis with a first divergence opens on it,
+                // even when earlier ones (of the first commits) had none.
+                let found = incident.first.is_some()
+                    && self.incident.as_ref().is_none_or(|i| i.first.is_none());
                 self.incident = Some(Arc::new(*incident));
                 self.rebuild_story();
                 if first {
                     self.window = (a, b);
                     self.cursor = a;
+                }
+                if found {
                     // Open on the first divergence, the reason to be here.
                     if let Some(i) = self
                         .story

@@ -428,3 +428,28 @@ fn an_analysis_of_more_of_the_logs_widens_the_window_unless_zoomed() {
     act(&mut a, &mut b, Action::Analysed(Box::new(even_more)));
     assert_eq!(a.window, zoomed);
 }
+
+/// The analyses of the first commits may not have found the first
+/// divergence yet; the first one that does opens on it.
+#[test]
+fn the_first_analysis_that_finds_the_first_divergence_opens_on_it() {
+    let mut b = browser();
+    let mut a = App::new(Some(chrono_tz::America::Chicago), (200, 60));
+    let mut early = sample().1.clone();
+    early.first = None;
+    act(&mut a, &mut b, Action::Analysed(Box::new(early)));
+    let on_first = |a: &App| {
+        a.story
+            .get(a.story_sel)
+            .is_some_and(|r| r.beat == Beat::FirstDivergence)
+    };
+    assert!(!on_first(&a));
+    act(
+        &mut a,
+        &mut b,
+        Action::Analysed(Box::new(sample().1.clone())),
+    );
+    assert!(on_first(&a));
+    let row = &a.story[a.story_sel];
+    assert_eq!(a.cursor, row.ts);
+}

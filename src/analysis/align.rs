@@ -119,10 +119,7 @@ impl SourceClock {
         e.longest = e.longest.max(longest);
         if self.ids.len() > 2 * ID_SAMPLE {
             // Keep the smallest hashes: every source keeps the same ids.
-            let mut hashes: Vec<u64> = self.ids.keys().copied().collect();
-            let (_, &mut cut, _) = hashes.select_nth_unstable(ID_SAMPLE);
-            self.threshold = cut;
-            self.ids.retain(|&k, _| k < cut);
+            self.trim();
         }
     }
 

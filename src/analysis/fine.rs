@@ -21,9 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::align::SourceClock;
 use super::distinct::Distinct;
-use super::signals::{
-    Accumulator, ConnClassifier, ConnEvent, Grid, Histogram, Row, Severity, SLOW_RESPONSE_SECS,
-};
+use super::signals::{Accumulator, ConnClassifier, ConnEvent, Grid, Histogram, Row, Severity};
 
 /// The fine grid's width: one second, µs.
 pub const FINE_WIDTH: i64 = 1_000_000;
@@ -269,10 +267,7 @@ impl FineSignals {
             return;
         };
         let ts = row.ts + shift;
-        let duration_us = row
-            .duration
-            .filter(|d| d.is_finite() && *d >= 0.0)
-            .map(|d| (d * 1e6) as i64);
+        let duration_us = row.latency().map(|d| (d * 1e6) as i64);
         s.clock.add(ts, None, row.request, duration_us);
         let second = ts.div_euclid(FINE_WIDTH);
         let c = s.cells.entry(second).or_default();
@@ -283,7 +278,6 @@ impl FineSignals {
             _ => {}
         }
         c.unparsed += u32::from(row.unparsed);
-        let slow = row.duration.is_some_and(|d| d > SLOW_RESPONSE_SECS);
         if let Some(status) = row.status {
             c.requests += 1;
             c.proxied += u32::from(row.proxied);
@@ -292,16 +286,16 @@ impl FineSignals {
             } else if status >= 400 {
                 c.status_4xx += 1;
             }
-            if status >= 500 || slow {
-                c.bad += 1;
-                if let Some(client) = row.client {
-                    if let Err(i) = c.bad_clients.binary_search(&client) {
-                        c.bad_clients.insert(i, client);
-                    }
+        }
+        if row.is_bad() {
+            c.bad += 1;
+            if let Some(client) = row.client {
+                if let Err(i) = c.bad_clients.binary_search(&client) {
+                    c.bad_clients.insert(i, client);
                 }
             }
         }
-        if let Some(d) = row.duration.filter(|d| d.is_finite() && *d >= 0.0) {
+        if let Some(d) = row.latency() {
             if c.latency.is_empty() {
                 c.latency = Histogram::default().0.to_vec();
             }
@@ -310,7 +304,7 @@ impl FineSignals {
         if let Some(client) = row.client {
             c.clients.insert(client);
         }
-        if let Some(q) = row.query_time.filter(|q| q.is_finite()) {
+        if let Some(q) = row.statement_time() {
             c.queries += 1;
             c.query_time += q;
         }
@@ -326,8 +320,7 @@ impl FineSignals {
             e.last = e.last.max(ts);
             e.severity = e.severity.max(row.severity);
             if let Some(conn) = t.conn {
-                let key = row.session.or(row.pid).unwrap_or(0);
-                s.conn_events.push((ts, conn, key));
+                s.conn_events.push((ts, conn, row.connection()));
             }
         }
     }

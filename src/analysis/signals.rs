@@ -190,6 +190,31 @@ pub struct Row {
     pub request: Option<u64>,
 }
 
+impl Row {
+    /// A response that failed (5xx) or was slower than
+    /// [`SLOW_RESPONSE_SECS`]: it hurt a user.
+    pub fn is_bad(&self) -> bool {
+        self.status.is_some_and(|s| s >= 500)
+            || (self.status.is_some() && self.duration.is_some_and(|d| d > SLOW_RESPONSE_SECS))
+    }
+
+    /// The duration, seconds, if it can be a latency.
+    pub fn latency(&self) -> Option<f64> {
+        self.duration.filter(|d| d.is_finite() && *d >= 0.0)
+    }
+
+    /// The statement time, seconds, if it is a number.
+    pub fn statement_time(&self) -> Option<f64> {
+        self.query_time.filter(|q| q.is_finite())
+    }
+
+    /// What pairs a connection event with its session: the session id, or
+    /// the process id.
+    pub fn connection(&self) -> u64 {
+        self.session.or(self.pid).unwrap_or(0)
+    }
+}
+
 /// A response slower than this hurts a user as much as an error.
 pub const SLOW_RESPONSE_SECS: f64 = 2.0;
 
@@ -556,7 +581,6 @@ impl Accumulator {
         if row.unparsed {
             *s.unparsed.at(b, n) += 1;
         }
-        let slow = row.duration.is_some_and(|d| d > SLOW_RESPONSE_SECS);
         if let Some(status) = row.status {
             *s.requests.at(b, n) += 1;
             if row.proxied {
@@ -567,20 +591,20 @@ impl Accumulator {
             } else if status >= 400 {
                 *s.status_4xx.at(b, n) += 1;
             }
-            if status >= 500 || slow {
-                *s.bad.at(b, n) += 1;
-                if let Some(c) = row.client {
-                    s.bad_clients.at(b, n).insert(c);
-                }
+        }
+        if row.is_bad() {
+            *s.bad.at(b, n) += 1;
+            if let Some(c) = row.client {
+                s.bad_clients.at(b, n).insert(c);
             }
         }
-        if let Some(d) = row.duration.filter(|d| d.is_finite() && *d >= 0.0) {
+        if let Some(d) = row.latency() {
             s.latency.at(b, n).0[lat_bin(d)] += 1;
         }
         if let Some(c) = row.client {
             s.clients.at(b, n).insert(c);
         }
-        if let Some(q) = row.query_time.filter(|q| q.is_finite()) {
+        if let Some(q) = row.statement_time() {
             *s.queries.at(b, n) += 1;
             *s.query_time.at(b, n) += q;
         }
@@ -595,8 +619,7 @@ impl Accumulator {
                 t.severity = t.severity.max(sev);
             }
             if let Some(conn) = t.conn {
-                let key = row.session.or(row.pid).unwrap_or(0);
-                s.conn_events.push((row.ts, conn, key));
+                s.conn_events.push((row.ts, conn, row.connection()));
             }
         }
     }

@@ -41,6 +41,13 @@ pub struct Manifest {
     pub signals: Option<super::signals::SignalsRef>,
 }
 
+impl Manifest {
+    /// Events the index holds, in all.
+    pub fn events(&self) -> u64 {
+        self.sources.values().map(|s| s.events).sum()
+    }
+}
+
 /// One ingested file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FileEntry {

@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Manifest;
-use super::{IndexDirectory, Store};
+use super::Store;
 use crate::analysis::fine::FineSignals;
 
 /// The layout of the signals file; a file of another layout is not read
@@ -46,18 +46,11 @@ pub struct SignalsRef {
 const PREFIX: &str = "signals-";
 const SUFFIX: &str = ".bin";
 
-/// The events the manifest says the index holds.
-fn manifest_events(manifest: &Manifest) -> u64 {
-    manifest.sources.values().map(|s| s.events).sum()
-}
-
 /// The signals the manifest names, if the file is there, whole, and counts
 /// what the manifest counts.
 pub fn load(dir: &Path, manifest: &Manifest) -> Option<FineSignals> {
     let r = manifest.signals.as_ref()?;
-    if r.version != SIGNALS_VERSION
-        || r.events != manifest_events(manifest)
-        || r.file.contains(['/', '\\'])
+    if r.version != SIGNALS_VERSION || r.events != manifest.events() || r.file.contains(['/', '\\'])
     {
         return None;
     }
@@ -74,7 +67,7 @@ pub fn load(dir: &Path, manifest: &Manifest) -> Option<FineSignals> {
 pub fn named(dir: &Path, manifest: &Manifest) -> bool {
     manifest.signals.as_ref().is_some_and(|r| {
         r.version == SIGNALS_VERSION
-            && r.events == manifest_events(manifest)
+            && r.events == manifest.events()
             && !r.file.contains(['/', '\\'])
             && std::fs::metadata(dir.join(&r.file)).is_ok_and(|m| m.len() == r.len)
     })
@@ -102,9 +95,10 @@ pub fn rebuild(store: &Store, manifest: &Manifest) -> Result<FineSignals> {
 }
 
 /// Writes the signals to their file in the index folder (atomically and
-/// durably, through `directory` so a full disk is said as such) and returns
-/// what the manifest of the coming commit must say of them.
-pub fn save(directory: &IndexDirectory, dir: &Path, fine: &FineSignals) -> Result<SignalsRef> {
+/// durably, through the index's directory so a full disk is said as such)
+/// and returns what the manifest of the coming commit must say of them.
+pub fn save(store: &Store, fine: &FineSignals) -> Result<SignalsRef> {
+    let dir = &store.dir;
     let bytes = postcard::to_stdvec(fine).context("the signals could not be encoded")?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let r = SignalsRef {
@@ -118,7 +112,8 @@ pub fn save(directory: &IndexDirectory, dir: &Path, fine: &FineSignals) -> Resul
     if std::fs::metadata(&path).is_ok_and(|m| m.len() == r.len) {
         return Ok(r);
     }
-    directory
+    store
+        .directory
         .atomic_write(Path::new(&r.file), &bytes)
         .map_err(|e| match super::explain_io(e.kind(), &e.to_string(), dir) {
             Some(s) => anyhow::anyhow!(s),

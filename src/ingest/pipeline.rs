@@ -308,12 +308,6 @@ pub struct Run<'a> {
     feeder: BatchFeeder,
     /// Field handles.
     pub fields: &'a Fields,
-    /// The index folder (named in errors).
-    dir: &'a std::path::Path,
-    /// The first failed write to it.
-    failure: index::WriteFailure,
-    /// The folder, for the signals file.
-    directory: index::IndexDirectory,
     /// The manifest being updated.
     pub manifest: &'a mut Manifest,
     /// Workers.
@@ -333,6 +327,7 @@ pub struct Run<'a> {
     /// when the run first adds something (a run with nothing new leaves
     /// them as they are).
     fine: Option<FineSignals>,
+    /// The index written to.
     store: &'a Store,
 }
 
@@ -347,10 +342,7 @@ impl<'a> Run<'a> {
         Run {
             writer,
             feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
-            failure: store.failure.clone(),
-            directory: store.directory.clone(),
             fields: &store.fields,
-            dir: &store.dir,
             manifest,
             workers,
             progress: Arc::new(AtomicU64::new(0)),
@@ -369,20 +361,20 @@ impl<'a> Run<'a> {
     /// index whose manifest names none, or signals of an older layout, gets
     /// them rebuilt from its columns, even by a run with nothing new).
     pub fn commit(&mut self) -> Result<()> {
-        if self.fine.is_none() && !index::signals::named(self.dir, self.manifest) {
+        if self.fine.is_none() && !index::signals::named(&self.store.dir, self.manifest) {
             self.fine = Some(index::signals::open(self.store, self.manifest)?);
         }
         let signals = match &self.fine {
             Some(fine) => {
-                let signals = index::signals::save(&self.directory, self.dir, fine)?;
+                let signals = index::signals::save(self.store, fine)?;
                 self.manifest.signals = Some(signals.clone());
                 Some(signals)
             }
             None => None,
         };
-        index::commit(self.writer, self.manifest, self.dir).map_err(|e| self.said(e))?;
+        index::commit(self.writer, self.manifest, &self.store.dir).map_err(|e| self.said(e))?;
         if let Some(signals) = &signals {
-            index::signals::prune(self.dir, signals);
+            index::signals::prune(&self.store.dir, signals);
         }
         self.last_commit = Instant::now();
         self.bytes_since_commit = 0;
@@ -530,8 +522,8 @@ impl<'a> Run<'a> {
     /// An error of the index, said by its cause when a write failed (tantivy
     /// reports a full disk in its indexing threads as an internal error).
     fn said(&self, e: anyhow::Error) -> anyhow::Error {
-        match self.failure.get() {
-            Some((kind, message)) => match index::explain_io(kind, &message, self.dir) {
+        match self.store.failure.get() {
+            Some((kind, message)) => match index::explain_io(kind, &message, &self.store.dir) {
                 Some(s) => anyhow::anyhow!(s),
                 None => e.context(format!("writing to the index failed: {message}")),
             },

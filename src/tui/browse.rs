@@ -164,7 +164,7 @@ impl Browser {
         let m = self.store.manifest()?;
         let first = m.sources.values().filter_map(|s| s.first_ts).min();
         let last = m.sources.values().filter_map(|s| s.last_ts).max();
-        let events: u64 = m.sources.values().map(|s| s.events).sum();
+        let events = m.events();
         if let (Some(a), Some(b)) = (first, last) {
             self.span = (a, b);
             self.density = events as f64 / ((b - a).max(1) as f64);

@@ -209,7 +209,7 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
                     done.store(true, Ordering::SeqCst);
                     let events = Store::open(&dir)
                         .and_then(|s| s.manifest())
-                        .map(|m| m.sources.values().map(|s| s.events).sum())
+                        .map(|m| m.events())
                         .unwrap_or(0);
                     let _ = tx.send(Action::Ingest(events, true));
                 }
@@ -284,7 +284,7 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
                     // Progress: what the last commit holds; the log sees it too.
                     let events = Store::open(&index_dir)
                         .and_then(|s| s.manifest())
-                        .map(|m| m.sources.values().map(|s| s.events).sum())
+                        .map(|m| m.events())
                         .unwrap_or(0);
                     Some(Action::Ingest(events, false))
                 } else {

@@ -25,6 +25,7 @@ use crate::index::document::StoredEvent;
 use crate::index::lookup::{Filter, Lookup};
 use crate::index::scan::scan;
 use crate::index::Store;
+use crate::ingest::preview::Preview;
 
 /// A template seen this often is routine, not a change.
 const MAX_CHANGE_OCCURRENCES: u64 = 500;
@@ -52,9 +53,62 @@ pub fn incident(store: &Store, opts: &Options) -> Result<Incident> {
     if let Some(cached) = incident::cache::load(&store.dir, &key) {
         return Ok(cached);
     }
-    let built = build(store, opts, key)?;
+    let built = build(Basis::Index(store), opts, key)?.expect("an index answers every analysis");
     let _ = incident::cache::store(&store.dir, &built);
     Ok(built)
+}
+
+/// The incident of a preview — that of the index its ingest will make —
+/// or `None` when only the index can answer: clocks to correct (`align`)
+/// or times spread so far that the dense span must be sampled from it.
+pub fn preview_incident(preview: &Preview, opts: &Options) -> Result<Option<Incident>> {
+    let key = Key {
+        model: incident::MODEL_VERSION,
+        onset: env!("CARGO_PKG_VERSION").to_string(),
+        commit: 0,
+        baseline: opts.baseline,
+        align: opts.align,
+    };
+    build(Basis::Preview(preview), opts, key)
+}
+
+/// What an analysis reads: an index, or a preview of one.
+#[derive(Clone, Copy)]
+enum Basis<'a> {
+    Index(&'a Store),
+    Preview(&'a Preview),
+}
+
+/// Where the evidence records are looked up.
+enum Records<'a> {
+    Index {
+        store: &'a Store,
+        lookup: Lookup<'a>,
+    },
+    Preview(&'a Preview),
+}
+
+impl Records<'_> {
+    /// The first `limit` events (by time, then offset) that `filter`
+    /// accepts among those dated in `[from, to]` (µs, the index's times).
+    fn first(
+        &self,
+        filter: &Filter<'_>,
+        limit: usize,
+        within: (i64, i64),
+    ) -> Result<Vec<StoredEvent>> {
+        match self {
+            Records::Index { store, lookup } => {
+                let mut out = Vec::with_capacity(limit);
+                for addr in lookup.first(filter, limit, within)? {
+                    let doc: TantivyDocument = lookup.searcher().doc(addr)?;
+                    out.push(store.event(&doc)?);
+                }
+                Ok(out)
+            }
+            Records::Preview(p) => p.first(filter, limit, within),
+        }
+    }
 }
 
 const MAX_CLOCK_OFFSET: i64 = 15 * 3_600_000_000;
@@ -247,14 +301,20 @@ fn series_kept(sources: &[SourceInfo], analysis: &Analysis) -> impl Fn(usize) ->
 }
 
 /// Runs the analysis on an index and assembles the model.
-fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
+fn build(basis: Basis<'_>, opts: &Options, key: Key) -> Result<Option<Incident>> {
     let (baseline, align) = (opts.baseline, opts.align);
-    let manifest = store.manifest()?;
+    let manifest = match basis {
+        Basis::Index(store) => store.manifest()?,
+        Basis::Preview(p) => p.manifest.clone(),
+    };
     if manifest.sources.is_empty() {
-        bail!(
-            "the index in {} is empty: ingest some logs first",
-            store.dir.display()
-        );
+        match basis {
+            Basis::Index(store) => bail!(
+                "the index in {} is empty: ingest some logs first",
+                store.dir.display()
+            ),
+            Basis::Preview(_) => bail!("no events in these logs"),
+        }
     }
     let sources: Vec<SourceInfo> = manifest
         .sources
@@ -269,8 +329,17 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
-    let fine = crate::index::signals::open(store, &manifest)?;
-    let span = dense_span(store, &manifest, &index_of)?;
+    let opened;
+    let (fine, span) = match basis {
+        Basis::Index(store) => {
+            opened = crate::index::signals::open(store, &manifest)?;
+            (&opened, dense_span(store, &manifest, &index_of)?)
+        }
+        Basis::Preview(p) => match manifest_span(&manifest, &index_of) {
+            (span, false) => (&p.fine, span),
+            (_, true) => return Ok(None),
+        },
+    };
     let (start, end) = (span.start, span.end);
     let clock_offsets = {
         let fine_grid = clock_grid(start, end);
@@ -299,7 +368,9 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     let acc = if shifts.is_empty() {
         fine.accumulate(Grid::for_span(start, end), &index_of)
     } else {
-        drop(fine);
+        let Basis::Index(store) = basis else {
+            return Ok(None);
+        };
         let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
         // The span on the corrected clocks.
         let ends = |f: fn(&(i64, i64)) -> i64| {
@@ -326,10 +397,19 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     };
     let shift = |name: &str| shifts.get(name).copied().unwrap_or(0);
     let grid = acc.grid;
-    let reader = store.reader()?;
-    let searcher = reader.searcher();
-    let lookup = Lookup::new(&searcher);
-    let changes = find_changes(store, &lookup, &acc, &sources, &shifts)?;
+    let (reader, searcher);
+    let records = match basis {
+        Basis::Index(store) => {
+            reader = store.reader()?;
+            searcher = reader.searcher();
+            Records::Index {
+                store,
+                lookup: Lookup::new(&searcher),
+            }
+        }
+        Basis::Preview(p) => Records::Preview(p),
+    };
+    let changes = find_changes(&records, &acc, &sources, &shifts)?;
     let base = match baseline {
         Some((from, to)) => {
             let b0 = grid.bucket(from).unwrap_or(0);
@@ -363,8 +443,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
     });
     let evidence = match &analysis.first {
         Some(f) => records_showing(
-            store,
-            &lookup,
+            &records,
             &acc,
             &sources,
             &f.divergence.source,
@@ -385,18 +464,18 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         &warnings,
     );
     warnings.extend(more);
-    if span.outlying > 0 {
-        let mut records = Vec::new();
+    if let (true, Records::Index { store, lookup }) = (span.outlying > 0, &records) {
+        let mut examples = Vec::new();
         for &addr in &span.examples {
-            let doc: TantivyDocument = searcher.doc(addr)?;
+            let doc: TantivyDocument = lookup.searcher().doc(addr)?;
             let e = store.event(&doc)?;
-            records.push(Record::of(&e, shift(&e.source)));
+            examples.push(Record::of(&e, shift(&e.source)));
         }
         warnings.push(Warning::OutlyingTimes {
             count: span.outlying,
             start: grid.start,
             end: grid.time_of(grid.n),
-            records,
+            records: examples,
         });
     }
     let sigs = signals_of(&acc, &sources, series_kept(&sources, &analysis));
@@ -460,14 +539,13 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         alerts,
         episode_evidence: Vec::new(),
     };
-    incident.timeline = timeline(store, &lookup, &incident)?;
+    incident.timeline = timeline(&records, &incident)?;
     // One record for each episode, at its strongest signal's onset.
     let mut episode_evidence = Vec::with_capacity(incident.episodes.len());
     for episode in &incident.episodes {
         let record = match episode.first().and_then(|&d| incident.divergences.get(d)) {
             Some(d) => records_showing(
-                store,
-                &lookup,
+                &records,
                 &acc,
                 &sources,
                 &d.source,
@@ -481,7 +559,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
         episode_evidence.push(record);
     }
     incident.episode_evidence = episode_evidence;
-    Ok(incident)
+    Ok(Some(incident))
 }
 
 /// The merged incident timeline: changes, divergence onsets, first
@@ -489,7 +567,7 @@ fn build(store: &Store, opts: &Options, key: Key) -> Result<Incident> {
 /// one, and the info ones that recur or come near the onset), the
 /// impact window and error bursts, in time order, each with a record that
 /// shows it.
-fn timeline(store: &Store, lookup: &Lookup<'_>, inc: &Incident) -> Result<Vec<TimelineItem>> {
+fn timeline(records: &Records<'_>, inc: &Incident) -> Result<Vec<TimelineItem>> {
     let shifts: HashMap<&str, i64> = inc
         .sources
         .iter()
@@ -501,7 +579,7 @@ fn timeline(store: &Store, lookup: &Lookup<'_>, inc: &Incident) -> Result<Vec<Ti
             source,
             ..Filter::default()
         };
-        Ok(first_docs_after(store, lookup, &q, 1, at - shift(source))?
+        Ok(first_after(records, &q, 1, at - shift(source))?
             .first()
             .map(|e| Record::of(e, shift(source))))
     };
@@ -575,7 +653,7 @@ fn timeline(store: &Store, lookup: &Lookup<'_>, inc: &Incident) -> Result<Vec<Ti
         };
         // Its first occurrence is known to the µs.
         let at = n.first - shift(&n.source);
-        let ev = first_docs(store, lookup, &q, 1, (at, at))?;
+        let ev = records.first(&q, 1, (at, at))?;
         items.push(TimelineItem {
             ts: n.first,
             kind: ItemKind::NewTemplate,
@@ -588,29 +666,11 @@ fn timeline(store: &Store, lookup: &Lookup<'_>, inc: &Incident) -> Result<Vec<Ti
     Ok(items)
 }
 
-/// The first `limit` events (by time) that `filter` accepts among those
-/// dated in `[from, to]` (µs, the index's times).
-fn first_docs(
-    store: &Store,
-    lookup: &Lookup<'_>,
-    filter: &Filter<'_>,
-    limit: usize,
-    within: (i64, i64),
-) -> Result<Vec<StoredEvent>> {
-    let mut out = Vec::with_capacity(limit);
-    for addr in lookup.first(filter, limit, within)? {
-        let doc: TantivyDocument = lookup.searcher().doc(addr)?;
-        out.push(store.event(&doc)?);
-    }
-    Ok(out)
-}
-
 /// The first `limit` events that `filter` accepts dated `from` or later,
 /// looked for in windows that grow from one second (the events that show
 /// a moment are nearly always right after it).
-fn first_docs_after(
-    store: &Store,
-    lookup: &Lookup<'_>,
+fn first_after(
+    records: &Records<'_>,
     filter: &Filter<'_>,
     limit: usize,
     from: i64,
@@ -618,7 +678,7 @@ fn first_docs_after(
     let mut width = FINE_WIDTH;
     loop {
         let to = from.saturating_add(width);
-        let found = first_docs(store, lookup, filter, limit, (from, to))?;
+        let found = records.first(filter, limit, (from, to))?;
         if found.len() >= limit || to == i64::MAX {
             return Ok(found);
         }
@@ -650,6 +710,18 @@ fn dense_span(
     manifest: &crate::index::Manifest,
     index_of: &HashMap<String, usize>,
 ) -> Result<Span> {
+    let (all, false) = manifest_span(manifest, index_of) else {
+        return sampled_span(store, index_of);
+    };
+    Ok(all)
+}
+
+/// The span of the sources' first and last times, and whether their
+/// spread calls for a sample of the times to find the dense part.
+fn manifest_span(
+    manifest: &crate::index::Manifest,
+    index_of: &HashMap<String, usize>,
+) -> (Span, bool) {
     let mut ends: Vec<Option<(i64, i64)>> = vec![None; index_of.len()];
     for (name, s) in &manifest.sources {
         if let (Some(&i), Some(a), Some(b)) = (index_of.get(name), s.first_ts, s.last_ts) {
@@ -671,9 +743,24 @@ fn dense_span(
         outlying: 0,
         examples: Vec::new(),
     };
-    if end.saturating_sub(start) <= span::MIN_GAP {
-        return Ok(all);
-    }
+    let wide = end.saturating_sub(start) > span::MIN_GAP;
+    (all, wide)
+}
+
+/// The dense span of widely spread times: a sample of the time column
+/// finds the dense part and one more pass finds its exact ends and what
+/// lies outside.
+fn sampled_span(store: &Store, index_of: &HashMap<String, usize>) -> Result<Span> {
+    let manifest = store.manifest()?;
+    let (all, _) = manifest_span(&manifest, index_of);
+    let whole = |ends: &[Option<(i64, i64)>]| {
+        let start = ends.iter().flatten().map(|e| e.0).min().unwrap_or(0);
+        (
+            start,
+            ends.iter().flatten().map(|e| e.1).max().unwrap_or(start),
+        )
+    };
+    let (start, end) = (all.start, all.end);
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let total = searcher.num_docs() as usize;
@@ -754,8 +841,7 @@ fn dense_span(
 /// Change events: templates whose words announce a deploy, a restart, a
 /// reload, a schema change or a backend transition, with their records.
 fn find_changes(
-    store: &Store,
-    lookup: &Lookup<'_>,
+    records: &Records<'_>,
     acc: &Accumulator,
     sources: &[SourceInfo],
     shifts: &HashMap<String, i64>,
@@ -781,7 +867,7 @@ fn find_changes(
         // template's own first and last ones bound them.
         let within = (t.first_ts - shift, t.last_ts - shift);
         let mut last: Option<i64> = None;
-        for ev in first_docs(store, lookup, &q, 50, within)? {
+        for ev in records.first(&q, 50, within)? {
             // A record with no time of its own (a log file's header, which
             // names the server's version when the file is opened) cannot
             // date a change.
@@ -845,8 +931,7 @@ fn find_changes(
 
 /// The records around a divergence's onset that show it.
 fn records_showing(
-    store: &Store,
-    lookup: &Lookup<'_>,
+    records: &Records<'_>,
     acc: &Accumulator,
     sources: &[SourceInfo],
     source: &str,
@@ -879,5 +964,5 @@ fn records_showing(
         "4xx_ratio" => filter.status = Some((400, 500)),
         _ => {}
     }
-    first_docs_after(store, lookup, &filter, 5, onset)
+    first_after(records, &filter, 5, onset)
 }

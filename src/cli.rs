@@ -110,6 +110,8 @@ struct TraceArgs {
 struct AnalyzeArgs {
     #[command(flatten)]
     index: IndexArg,
+    #[command(flatten)]
+    spec: IngestSpec,
     /// Baseline window `FROM..TO` (times as for search); default: the first fifth of the span.
     #[arg(long, value_name = "FROM..TO")]
     baseline: Option<String>,
@@ -133,8 +135,8 @@ struct IndexArg {
     index: PathBuf,
 }
 
-/// How to read logs: shared by `ingest` and `open`.
-#[derive(Debug, Args)]
+/// How to read logs: shared by `ingest`, `analyze` and `open`.
+#[derive(Debug, Default, Args)]
 struct IngestSpec {
     /// Zone of zone-less timestamps: `ZONE` for every source, or `SOURCE=ZONE` (IANA names, e.g. America/Chicago). Repeatable.
     #[arg(long = "tz", value_name = "[SOURCE=]ZONE")]
@@ -669,21 +671,7 @@ fn cmd_formats(a: FormatsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
-    // Inputs that could not be read make the run a failure, after the analysis
-    // of what was.
-    let mut ingest_code = ExitCode::SUCCESS;
-    if !a.paths.is_empty() {
-        let opts = IngestOptions {
-            index_dir: a.index.index.clone(),
-            paths: a.paths.clone(),
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            ..IngestOptions::default()
-        };
-        let report = ingest::ingest(&opts)?;
-        report_skipped(&report, true);
-        ingest_code = ingest_exit_code(&report);
-    }
+fn cmd_analyze(mut a: AnalyzeArgs) -> Result<ExitCode> {
     let baseline = match &a.baseline {
         Some(b) => {
             let (from, to) = b
@@ -698,20 +686,102 @@ fn cmd_analyze(a: AnalyzeArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let store = Store::open(&a.index.index)?;
     let opts = crate::analyze::Options {
         baseline,
         align: a.align,
     };
+    // Inputs that could not be read make the run a failure, after the analysis
+    // of what was.
+    let mut ingest_code = ExitCode::SUCCESS;
+    if !a.paths.is_empty() {
+        let ingest_opts = ingest_options(
+            a.index.index.clone(),
+            std::mem::take(&mut a.spec),
+            a.paths.clone(),
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )?;
+        if let Some(code) = analyze_before_index(&a, &ingest_opts, &opts)? {
+            return Ok(code);
+        }
+        let report = ingest::ingest(&ingest_opts)?;
+        report_skipped(&report, true);
+        ingest_code = ingest_exit_code(&report);
+    }
+    let store = Store::open(&a.index.index)?;
     let incident = crate::analyze::incident(&store, &opts)?;
+    print_analysis(&incident, a.json)?;
+    Ok(ingest_code)
+}
+
+fn print_analysis(incident: &crate::incident::Incident, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if a.json {
-        serde_json::to_writer_pretty(&mut out, &crate::render::json::analysis(&incident))?;
+    if json {
+        serde_json::to_writer_pretty(&mut out, &crate::render::json::analysis(incident))?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", crate::render::text::analysis(&incident))?;
+        write!(out, "{}", crate::render::text::analysis(incident))?;
     }
-    Ok(ingest_code)
+    out.flush()?;
+    Ok(())
+}
+
+/// `analyze PATH` into a new index: the answer from a preview of the logs
+/// (the signals alone, at the speed of the parse), printed at once, then
+/// the index made for search, the log view and the export. `None` when the
+/// index already holds logs, the logs come from standard input, or the
+/// analysis needs the index (see [`crate::analyze::preview_incident`]).
+fn analyze_before_index(
+    a: &AnalyzeArgs,
+    ingest_opts: &IngestOptions,
+    opts: &crate::analyze::Options,
+) -> Result<Option<ExitCode>> {
+    let fresh = Store::open(&a.index.index)
+        .and_then(|s| s.manifest())
+        .map_or(true, |m| m.sources.is_empty());
+    if !fresh || a.paths.iter().any(|p| p == "-") {
+        return Ok(None);
+    }
+    let (report, preview) = ingest::preview(ingest_opts)?;
+    if report.files.is_empty() || !preview.complete() {
+        return Ok(None);
+    }
+    let Some(incident) = crate::analyze::preview_incident(&preview, opts)? else {
+        return Ok(None);
+    };
+    drop(preview);
+    report_skipped(&report, true);
+    print_analysis(&incident, a.json)?;
+    if ingest_opts.progress {
+        eprintln!("onset: indexing the logs for search, `onset open` and `onset export`…");
+    }
+    let indexed = ingest::ingest(ingest_opts)?;
+    // What the preview said is not said twice.
+    let new: Vec<_> = indexed
+        .skipped
+        .iter()
+        .filter(|s| {
+            !report
+                .skipped
+                .iter()
+                .any(|r| (&r.path, &r.reason) == (&s.path, &s.reason))
+        })
+        .cloned()
+        .collect();
+    report_skipped(
+        &IngestReport {
+            skipped: new,
+            files: indexed.files.clone(),
+            ..IngestReport::default()
+        },
+        true,
+    );
+    Ok(Some(
+        if report.has_errors() || indexed.has_errors() || indexed.files.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    ))
 }
 
 fn cmd_timeline(a: TimelineArgs) -> Result<ExitCode> {

@@ -38,7 +38,7 @@ fn check_incident(logs: &Path) -> Vec<String> {
             .unwrap();
     let s = Scratch::new();
     let zone = truth["timezone"].as_str().unwrap_or("UTC").to_string();
-    let mut args = vec!["ingest".to_string(), "--tz".into(), zone];
+    let mut args = vec!["analyze".to_string(), "--json".into(), "--tz".into(), zone];
     for entry in std::fs::read_dir(logs).unwrap() {
         let p = entry.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
@@ -47,8 +47,12 @@ fn check_incident(logs: &Path) -> Vec<String> {
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    s.onset(&args).ok();
+    // Into a new index: the answer comes before the index, from the signals
+    // of the parse; it is the answer the index gives.
+    let before = s.onset(&args).json();
+    std::fs::remove_file(s.index().join("incident.json")).ok();
     let a = s.onset(&["analyze", "--json"]).json();
+    assert_eq!(before, a, "{}: the answer before the index", logs.display());
     let fd = &a["first_divergence"];
     let imp = &a["impact"];
     let ck = &truth["checks"];
@@ -556,4 +560,47 @@ fn evidence_lookups_find_what_a_query_over_every_event_finds() {
         }
     }
     assert!(checked > 20, "lookups that found something: {checked}");
+}
+
+#[test]
+fn the_answer_before_the_index_is_the_answer_of_the_index() {
+    use onset::analyze::{incident, preview_incident, Options};
+    use onset::ingest::{ingest, preview, IngestOptions};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["sample-logs", "tests/fixtures/incident"] {
+        let s = Scratch::new();
+        let opts = IngestOptions {
+            index_dir: s.index(),
+            paths: vec![root.join(dir).display().to_string()],
+            zone: Some(chrono_tz::UTC),
+            ..IngestOptions::default()
+        };
+        let (report, previewed) = preview(&opts).unwrap();
+        assert!(report.added > 0);
+        // Nothing is written: the index is still empty.
+        let store = onset::index::Store::open(&s.index()).unwrap();
+        assert!(store.manifest().unwrap().sources.is_empty());
+        for options in [
+            Options::default(),
+            Options {
+                align: true,
+                ..Options::default()
+            },
+        ] {
+            let before = preview_incident(&previewed, &options)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{dir}: the preview answers"));
+            if options == Options::default() {
+                ingest(&opts).unwrap();
+            }
+            let store = onset::index::Store::open(&s.index()).unwrap();
+            let mut after = incident(&store, &options).unwrap();
+            after.key = before.key.clone();
+            // Every time, number and record: the whole model.
+            assert_eq!(before, after, "{dir} {options:?}");
+            // Records read again from the files, not only counts.
+            assert!(after.timeline.iter().any(|i| i.evidence.is_some()));
+            assert!(after.episode_evidence.iter().any(Option::is_some));
+        }
+    }
 }

@@ -26,6 +26,25 @@ use super::signals::{Accumulator, ConnClassifier, ConnEvent, Grid, Histogram, Ro
 /// The fine grid's width: one second, µs.
 pub const FINE_WIDTH: i64 = 1_000_000;
 
+/// What events of a second [`FineSignals::seconds_with`] looks for.
+#[derive(Debug, Clone)]
+pub enum Counted<'a> {
+    /// Any.
+    Events,
+    /// Warnings.
+    Warnings,
+    /// Errors (and worse).
+    Errors,
+    /// Responses with a status of 500 or more.
+    Status5xx,
+    /// Responses with a status in 400–499.
+    Status4xx,
+    /// Responses.
+    Requests,
+    /// Occurrences of one of these templates.
+    Templates(&'a [&'a str]),
+}
+
 /// The aggregates of one source in one second.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Cell {
@@ -228,6 +247,48 @@ impl FineSignals {
     /// Events of every source.
     pub fn events(&self) -> u64 {
         self.sources.iter().map(|s| s.clock.events).sum()
+    }
+
+    /// The seconds (µs since the epoch, in order) of source `source` that
+    /// overlap `[from, to]` and hold events `what` counts — a superset of
+    /// the seconds that hold events a lookup wants, to read no others.
+    pub fn seconds_with(
+        &self,
+        source: &str,
+        what: &Counted<'_>,
+        (from, to): (i64, i64),
+    ) -> Vec<i64> {
+        let Some(s) = self.sources.iter().find(|s| s.name == source) else {
+            return Vec::new();
+        };
+        let (lo, hi) = (from.div_euclid(FINE_WIDTH), to.div_euclid(FINE_WIDTH));
+        let mut seconds: Vec<i64> = match what {
+            Counted::Templates(texts) => texts
+                .iter()
+                .filter_map(|t| s.templates.iter().find(|x| x.text == *t))
+                .flat_map(|t| t.seconds.keys().copied())
+                .filter(|k| (lo..=hi).contains(k))
+                .collect(),
+            _ => s
+                .cells
+                .iter()
+                .filter(|(k, c)| {
+                    (lo..=hi).contains(*k)
+                        && 0 < match what {
+                            Counted::Events | Counted::Templates(_) => c.events,
+                            Counted::Warnings => c.warnings,
+                            Counted::Errors => c.errors,
+                            Counted::Status5xx => c.status_5xx,
+                            Counted::Status4xx => c.status_4xx,
+                            Counted::Requests => c.requests,
+                        }
+                })
+                .map(|(k, _)| *k)
+                .collect(),
+        };
+        seconds.sort_unstable();
+        seconds.dedup();
+        seconds.into_iter().map(|k| k * FINE_WIDTH).collect()
     }
 
     /// Corrects source `source`'s clock: `shift` µs are added to each of its

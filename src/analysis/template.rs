@@ -14,6 +14,9 @@ const MAX_TOKENS: usize = 24;
 /// Whether a token (or a `key=value` value) is variable: it holds a digit,
 /// or is a long hex/base64-ish identifier.
 fn is_variable(tok: &str) -> bool {
+    if tok.is_ascii() {
+        return is_variable_ascii(tok.as_bytes());
+    }
     let t = tok.trim_matches(|c: char| !c.is_alphanumeric());
     if t.is_empty() {
         return false;
@@ -24,48 +27,104 @@ fn is_variable(tok: &str) -> bool {
     t.len() >= 16 && t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
+/// [`is_variable`] of an ASCII token, byte by byte.
+fn is_variable_ascii(tok: &[u8]) -> bool {
+    let Some(start) = tok.iter().position(u8::is_ascii_alphanumeric) else {
+        return false;
+    };
+    let end = tok
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .unwrap_or(start)
+        + 1;
+    let t = &tok[start..end];
+    if t.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
+    t.len() >= 16 && t.iter().all(|&b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// Unicode's white space among ASCII bytes (what `split_whitespace` splits on).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
 /// Masks the variable tokens of a message's first line.
 pub fn template_of(message: &str) -> String {
     let first = message.lines().next().unwrap_or("");
     let mut out = String::with_capacity(first.len().min(256));
-    for (i, tok) in first.split_whitespace().enumerate() {
-        if i == MAX_TOKENS {
-            out.push_str(" …");
-            break;
-        }
-        if i > 0 {
-            out.push(' ');
-        }
-        if tok.starts_with('"') || tok.starts_with('\'') {
-            out.push_str(WILDCARD);
-            continue;
-        }
-        match tok.split_once('=') {
-            Some((k, v)) if !k.is_empty() && !is_variable(k) => {
-                out.push_str(k);
-                out.push('=');
-                out.push_str(if is_variable(v) || v.starts_with('"') {
-                    WILDCARD
-                } else {
-                    v
-                });
+    if first.is_ascii() {
+        // Most lines: split on bytes, not on decoded characters.
+        let bytes = first.as_bytes();
+        let (mut i, mut n) = (0, 0);
+        loop {
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
             }
-            _ if is_variable(tok) => {
-                // Keep a path's stable parts: /api/orders/2373 -> /api/orders/<*>
-                if tok.contains('/') {
-                    let masked: Vec<&str> = tok
-                        .split('/')
-                        .map(|seg| if is_variable(seg) { WILDCARD } else { seg })
-                        .collect();
-                    out.push_str(&masked.join("/"));
-                } else {
-                    out.push_str(WILDCARD);
-                }
+            if i == bytes.len() {
+                break;
             }
-            _ => out.push_str(tok),
+            let start = i;
+            while i < bytes.len() && !is_space(bytes[i]) {
+                i += 1;
+            }
+            if !push_token(&mut out, n, &first[start..i]) {
+                break;
+            }
+            n += 1;
+        }
+    } else {
+        for (n, tok) in first.split_whitespace().enumerate() {
+            if !push_token(&mut out, n, tok) {
+                break;
+            }
         }
     }
     out
+}
+
+/// Adds the `n`th token of a message to its template; false once the
+/// template is full (the rest is cut).
+fn push_token(out: &mut String, n: usize, tok: &str) -> bool {
+    if n == MAX_TOKENS {
+        out.push_str(" …");
+        return false;
+    }
+    if n > 0 {
+        out.push(' ');
+    }
+    if tok.starts_with('"') || tok.starts_with('\'') {
+        out.push_str(WILDCARD);
+        return true;
+    }
+    // Byte searches: `=` and `/` are ASCII, their positions split UTF-8 safely.
+    let pair = memchr::memchr(b'=', tok.as_bytes()).map(|i| (&tok[..i], &tok[i + 1..]));
+    match pair {
+        Some((k, v)) if !k.is_empty() && !is_variable(k) => {
+            out.push_str(k);
+            out.push('=');
+            out.push_str(if is_variable(v) || v.starts_with('"') {
+                WILDCARD
+            } else {
+                v
+            });
+        }
+        _ if is_variable(tok) => {
+            // Keep a path's stable parts: /api/orders/2373 -> /api/orders/<*>
+            if tok.as_bytes().contains(&b'/') {
+                for (i, seg) in tok.split('/').enumerate() {
+                    if i > 0 {
+                        out.push('/');
+                    }
+                    out.push_str(if is_variable(seg) { WILDCARD } else { seg });
+                }
+            } else {
+                out.push_str(WILDCARD);
+            }
+        }
+        _ => out.push_str(tok),
+    }
+    true
 }
 
 #[cfg(test)]
@@ -93,6 +152,89 @@ mod tests {
         assert_eq!(template_of("user \"bob\" logged in"), "user <*> logged in");
         assert_eq!(template_of("Traceback\n  File x"), "Traceback");
         assert_eq!(template_of(""), "");
+    }
+
+    /// The masking as first written, character by character: the byte-wise
+    /// path must give exactly its templates.
+    fn reference(message: &str) -> String {
+        fn is_variable(tok: &str) -> bool {
+            let t = tok.trim_matches(|c: char| !c.is_alphanumeric());
+            if t.is_empty() {
+                return false;
+            }
+            if t.bytes().any(|b| b.is_ascii_digit()) {
+                return true;
+            }
+            t.len() >= 16 && t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        }
+        let first = message.lines().next().unwrap_or("");
+        let mut out = String::new();
+        for (i, tok) in first.split_whitespace().enumerate() {
+            if i == super::MAX_TOKENS {
+                out.push_str(" …");
+                break;
+            }
+            if i > 0 {
+                out.push(' ');
+            }
+            if tok.starts_with('"') || tok.starts_with('\'') {
+                out.push_str(super::WILDCARD);
+                continue;
+            }
+            match tok.split_once('=') {
+                Some((k, v)) if !k.is_empty() && !is_variable(k) => {
+                    out.push_str(k);
+                    out.push('=');
+                    out.push_str(if is_variable(v) || v.starts_with('"') {
+                        super::WILDCARD
+                    } else {
+                        v
+                    });
+                }
+                _ if is_variable(tok) => {
+                    if tok.contains('/') {
+                        let masked: Vec<&str> = tok
+                            .split('/')
+                            .map(|seg| {
+                                if is_variable(seg) {
+                                    super::WILDCARD
+                                } else {
+                                    seg
+                                }
+                            })
+                            .collect();
+                        out.push_str(&masked.join("/"));
+                    } else {
+                        out.push_str(super::WILDCARD);
+                    }
+                }
+                _ => out.push_str(tok),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bytewise_masking_is_the_characterwise_one(
+            message in "([ \t\x0b\x0c\r\n=/\"'a-fA-F0-9xyz._:-]|\u{a0}|\u{2003}|é|\u{85}){0,120}"
+        ) {
+            proptest::prop_assert_eq!(template_of(&message), reference(&message));
+        }
+    }
+
+    #[test]
+    fn real_lines_are_masked_as_before() {
+        for line in [
+            "GET /api/orders/2373 HTTP/1.1",
+            "connection received: host=10.0.0.5 port=52694",
+            "duration: 12.5 ms  statement: SELECT * FROM orders WHERE id = 5",
+            "worker 3f2a9c1e-77b0-4c6e-9d2b-1a2b3c4d5e6f\tbooted",
+            "key=\"quoted value\" other='x' =bare 5=five",
+            "\x0bvertical\x0ctab",
+        ] {
+            assert_eq!(template_of(line), reference(line), "{line}");
+        }
     }
 
     #[test]

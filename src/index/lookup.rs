@@ -41,6 +41,7 @@ struct Segment {
     template: Option<StrColumn>,
     level: Option<StrColumn>,
     status: Column<u64>,
+    offset: Column<u64>,
     /// Per block: the earliest and latest time (read when a lookup first
     /// needs the segment's blocks).
     blocks: OnceCell<Vec<(i64, i64)>>,
@@ -55,6 +56,7 @@ impl Segment {
             template: ff.str("template")?,
             level: ff.str("level")?,
             status: ff.u64("status")?,
+            offset: ff.u64("offset")?,
             blocks: OnceCell::new(),
         })
     }
@@ -130,22 +132,23 @@ impl<'s> Lookup<'s> {
         Ok(self.segments[ord].get_or_init(|| s))
     }
 
-    /// The first `limit` events (by time, then address) dated in
-    /// `[from, to]` that `filter` accepts.
+    /// The first `limit` events (by time, then offset in their file, then
+    /// address) dated in `[from, to]` that `filter` accepts.
     pub fn first(
         &self,
         filter: &Filter<'_>,
         limit: usize,
         (from, to): (i64, i64),
     ) -> Result<Vec<DocAddress>> {
-        let mut found: Vec<(i64, DocAddress)> = Vec::new();
-        let keep = |found: &mut Vec<(i64, DocAddress)>| {
+        let mut found: Vec<(i64, u64, DocAddress)> = Vec::new();
+        let keep = |found: &mut Vec<(i64, u64, DocAddress)>| {
             found.sort_unstable();
             found.truncate(limit);
         };
         let mut docs: Vec<DocId> = Vec::with_capacity(BLOCK as usize);
         let n = BLOCK as usize;
-        let (mut v_ts, mut v_src, mut v_tpl, mut v_lvl, mut v_status) = (
+        let (mut v_ts, mut v_src, mut v_tpl, mut v_lvl, mut v_status, mut v_offset) = (
+            vec![None; n],
             vec![None; n],
             vec![None; n],
             vec![None; n],
@@ -187,7 +190,13 @@ impl<'s> Lookup<'s> {
                 docs.clear();
                 docs.extend(start..end);
                 // `first_vals` leaves the slots of documents without a value.
-                for v in [&mut v_src, &mut v_tpl, &mut v_lvl, &mut v_status] {
+                for v in [
+                    &mut v_src,
+                    &mut v_tpl,
+                    &mut v_lvl,
+                    &mut v_status,
+                    &mut v_offset,
+                ] {
                     v[..k].fill(None);
                 }
                 v_ts[..k].fill(None);
@@ -202,6 +211,7 @@ impl<'s> Lookup<'s> {
                 if filter.status.is_some() {
                     seg.status.first_vals(&docs, &mut v_status[..k]);
                 }
+                seg.offset.first_vals(&docs, &mut v_offset[..k]);
                 for i in 0..k {
                     let Some(t) = v_ts[i].filter(|t| (from..=to).contains(t)) else {
                         continue;
@@ -214,7 +224,8 @@ impl<'s> Lookup<'s> {
                             v_status[i].is_some_and(|s| (lo..hi).contains(&s))
                         });
                     if accepted {
-                        found.push((t, DocAddress::new(ord as u32, docs[i])));
+                        let offset = v_offset[i].unwrap_or(0);
+                        found.push((t, offset, DocAddress::new(ord as u32, docs[i])));
                         if found.len() >= 4 * limit.max(16) {
                             keep(&mut found);
                         }
@@ -223,6 +234,6 @@ impl<'s> Lookup<'s> {
             }
         }
         keep(&mut found);
-        Ok(found.into_iter().map(|(_, a)| a).collect())
+        Ok(found.into_iter().map(|(.., a)| a).collect())
     }
 }

@@ -23,7 +23,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the meaning of a field changes: an index
 /// written with another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The tokenizer of the full-text fields (registered by [`register_tokenizers`]).
 pub const WORDS_TOKENIZER: &str = "onset_words";
@@ -141,7 +141,7 @@ pub fn build() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
-        ts: b.add_i64_field("ts", num_fast_stored),
+        ts: b.add_i64_field("ts", num_fast_stored.clone()),
         ts_flags: b.add_u64_field("ts_flags", stored_only_num.clone()),
         source: b.add_text_field("source", keyword.clone().set_stored()),
         format: b.add_text_field("format", stored_text.clone()),
@@ -151,7 +151,8 @@ pub fn build() -> (Schema, Fields) {
         raw: b.add_text_field("raw", raw_text),
         file: b.add_text_field("file", stored_text),
         line: b.add_u64_field("line", stored_only_num.clone()),
-        offset: b.add_u64_field("offset", stored_only_num.clone()),
+        // A column too: records of one time are taken in file order.
+        offset: b.add_u64_field("offset", num_fast_stored),
         unparsed: b.add_u64_field("unparsed", num_fast.clone()),
         status: b.add_u64_field("status", num_fast.clone()),
         duration: b.add_f64_field("duration", num_fast.clone()),

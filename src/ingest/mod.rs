@@ -8,6 +8,7 @@
 pub mod discover;
 pub mod input;
 pub mod pipeline;
+pub mod preview;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -121,6 +122,19 @@ pub fn registry(formats_dir: Option<&Path>) -> Result<Registry> {
 
 /// Runs an ingest.
 pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
+    Ok(run(opts, false)?.0)
+}
+
+/// Reads the logs as an ingest would, into the signals alone, and maps
+/// where each record is: the analysis of a [`preview::Preview`] is that of
+/// the index the same ingest makes, at the speed of the parse. Nothing is
+/// written (the index folder is created if it is not there).
+pub fn preview(opts: &IngestOptions) -> Result<(IngestReport, preview::Preview)> {
+    let (report, preview) = run(opts, true)?;
+    Ok((report, preview.expect("a preview run gives a preview")))
+}
+
+fn run(opts: &IngestOptions, preview: bool) -> Result<(IngestReport, Option<preview::Preview>)> {
     let started = Instant::now();
     let registry = registry(opts.formats_dir.as_deref())?;
     let forced: Option<Arc<dyn Format>> = match &opts.format {
@@ -136,13 +150,17 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let store = Store::open_or_create(&opts.index_dir)?;
     let mut manifest = store.manifest()?;
     let zones = zones(opts, &plans, &manifest)?;
-    let mut writer = store.writer(2)?;
+    let mut writer = if preview {
+        None
+    } else {
+        Some(store.writer(2)?)
+    };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
         opts.threads
     };
-    let workers = Workers::start(threads, store.fields.clone());
+    let workers = Workers::start(threads, store.fields.clone(), !preview);
     let total_bytes: u64 = plans
         .iter()
         .flat_map(|p| &p.files)
@@ -152,8 +170,12 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
     let bar = progress_bar(opts.progress, total_bytes);
     let mut report = IngestReport::default();
     let mut touched = Vec::new();
+    let mut previewed = None;
     {
-        let mut run = Run::new(&mut writer, &store, &mut manifest, &workers);
+        let mut run = match writer.as_mut() {
+            Some(writer) => Run::new(writer, &store, &mut manifest, &workers),
+            None => Run::preview(&store, &mut manifest, &workers),
+        };
         if let Some(b) = opts.commit_bytes {
             run.commit_bytes = b.max(1);
             run.commit_bytes_max = b.max(1);
@@ -187,6 +209,9 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
             touched.push(plan.name.clone());
         }
         run.commit()?;
+        if let Some(map) = run.map.take() {
+            previewed = Some((run.take_signals()?, map));
+        }
         report.added = run.added;
         report.bytes = progress.load(Ordering::Relaxed);
         if let Some((stop, handle)) = ticker {
@@ -195,7 +220,9 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
         }
     }
     drop(workers);
-    writer.wait_merging_threads().ok();
+    if let Some(writer) = writer {
+        writer.wait_merging_threads().ok();
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -206,7 +233,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestReport> {
         .into_iter()
         .filter_map(|n| manifest.sources.get(&n).map(|s| (n, s.clone())))
         .collect();
-    Ok(report)
+    let preview = previewed.map(|(fine, map)| preview::Preview::new(store, manifest, fine, map));
+    Ok((report, preview))
 }
 
 fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
@@ -422,6 +450,7 @@ fn ingest_source(
             ctx,
             entry,
             growing,
+            path: (!file.is_stdin()).then(|| file.path.clone()),
         })?;
         if let Some(e) = read.error {
             skipped.push(Skipped {
@@ -447,22 +476,26 @@ fn ingest_source(
 }
 
 /// The `len` (decompressed, decoded) bytes of a file that end at `offset`,
-/// to check that a file is the one the manifest read up to there. A plain
-/// file is read where they are; others are read again from their start.
+/// to check that a file is the one the manifest read up to there.
 fn bytes_before(path: &Path, input: &Input, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let plain = input.compression == Compression::None && input.encoding.is_none();
+    bytes_between(path, plain, offset.saturating_sub(len as u64), offset)
+}
+
+/// The (decompressed, decoded) bytes `[start, end)` of a file. A plain file
+/// is read where they are; others are read again from their start.
+pub fn bytes_between(path: &Path, plain: bool, start: u64, end: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Read, Seek, SeekFrom};
-    let start = offset.saturating_sub(len as u64);
-    let mut out = Vec::with_capacity(len);
-    if input.compression == Compression::None && input.encoding.is_none() {
+    let len = end.saturating_sub(start);
+    let mut out = Vec::with_capacity(len as usize);
+    if plain {
         let mut f = std::fs::File::open(path)?;
         f.seek(SeekFrom::Start(start))?;
-        f.take(offset - start).read_to_end(&mut out)?;
+        f.take(len).read_to_end(&mut out)?;
     } else {
         let mut again = Input::open(path)?;
         std::io::copy(&mut (&mut again.reader).take(start), &mut std::io::sink())?;
-        (&mut again.reader)
-            .take(offset - start)
-            .read_to_end(&mut out)?;
+        (&mut again.reader).take(len).read_to_end(&mut out)?;
     }
     Ok(out)
 }

@@ -91,12 +91,12 @@ struct Job {
 }
 
 /// A parsed chunk.
-struct Parsed {
+pub(crate) struct Parsed {
     seq: u64,
-    /// Documents without their time fields.
-    docs: Vec<TantivyDocument>,
-    /// Each document's time (µs) and flags, `None` when the record had none.
-    times: Vec<Option<(i64, TimeFlags)>>,
+    /// Documents without their time fields (none for a preview).
+    pub(crate) docs: Vec<TantivyDocument>,
+    /// Each record's time (µs) and flags, `None` when the record had none.
+    pub(crate) times: Vec<Option<(i64, TimeFlags)>>,
     /// Each document as the signals see it (time not set; the template an
     /// index into `templates`).
     rows: Vec<Row>,
@@ -120,8 +120,9 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts `n` parser threads.
-    pub fn start(n: usize, fields: Fields) -> Workers {
+    /// Starts `n` parser threads; with `documents` false they leave out
+    /// the index's documents (a preview reads only the signals).
+    pub fn start(n: usize, fields: Fields, documents: bool) -> Workers {
         let (tx, rx) = bounded::<Job>(n * 2);
         let handles = (0..n.max(1))
             .map(|_| {
@@ -129,7 +130,7 @@ impl Workers {
                 let fields = fields.clone();
                 std::thread::spawn(move || {
                     for job in rx {
-                        let parsed = parse_chunk(&fields, job.seq, &job.chunk, &job.ctx);
+                        let parsed = parse_chunk(&fields, documents, job.seq, &job.chunk, &job.ctx);
                         // Nobody waits for it when that file's read failed:
                         // the pool goes on for the next one.
                         let _ = job.reply.send(parsed);
@@ -157,7 +158,13 @@ impl Drop for Workers {
     }
 }
 
-fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> Parsed {
+pub(crate) fn parse_chunk(
+    fields: &Fields,
+    documents: bool,
+    seq: u64,
+    chunk: &Chunk,
+    ctx: &FileContext,
+) -> Parsed {
     let format = ctx.format.as_ref();
     let mut framer = Framer::for_chunk(chunk, format);
     let mut docs = Vec::new();
@@ -204,14 +211,16 @@ fn parse_chunk(fields: &Fields, seq: u64, chunk: &Chunk, ctx: &FileContext) -> P
                 .as_ref()
                 .map(|t| (t.utc.timestamp_micros(), t.flags)),
         );
-        docs.push(to_document(
-            fields,
-            &event,
-            &ctx.source,
-            ctx.format.name(),
-            ctx.kind,
-            template.as_deref(),
-        ));
+        if documents {
+            docs.push(to_document(
+                fields,
+                &event,
+                &ctx.source,
+                ctx.format.name(),
+                ctx.kind,
+                template.as_deref(),
+            ));
+        }
     }
     let tail = chunk.is_whole().then(|| {
         let tail = &chunk.data[chunk.data.len().saturating_sub(TAIL_LEN)..];
@@ -249,6 +258,8 @@ pub struct FileJob {
     /// The file on disk, if it may still grow (a plain file): its last
     /// record waits until it stops changing.
     pub growing: Option<Growth>,
+    /// Its path (none for standard input).
+    pub path: Option<PathBuf>,
 }
 
 /// A plain file as it was when opened, to tell whether it is still being written.
@@ -303,8 +314,8 @@ pub struct FileRead {
 
 /// Progress and totals of one ingest run.
 pub struct Run<'a> {
-    /// The index writer.
-    pub writer: &'a mut IndexWriter<IndexDoc>,
+    /// The index writer (none for a preview, which only gathers the signals).
+    writer: Option<&'a mut IndexWriter<IndexDoc>>,
     feeder: BatchFeeder,
     /// Field handles.
     pub fields: &'a Fields,
@@ -329,6 +340,72 @@ pub struct Run<'a> {
     fine: Option<FineSignals>,
     /// The index written to.
     store: &'a Store,
+    /// A preview's map of what it read, to read records again.
+    pub map: Option<ChunkMap>,
+}
+
+/// Where a preview's records are, to read them again for the evidence
+/// (see [`super::preview`]).
+#[derive(Default)]
+pub struct ChunkMap {
+    /// The files read, by manifest entry.
+    pub files: HashMap<usize, MappedFile>,
+    /// Every chunk read, in reading order.
+    pub chunks: Vec<MappedChunk>,
+}
+
+/// A file a preview read.
+pub struct MappedFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// Plain (not compressed, not decoded): its offsets are the file's own.
+    pub plain: bool,
+    /// How it was parsed.
+    pub ctx: FileContext,
+    /// The time of records before any time (its modification time).
+    pub fallback_ts: i64,
+}
+
+/// A chunk a preview read: where it is and what times its records have.
+#[derive(Debug, Clone, Copy)]
+pub struct MappedChunk {
+    /// The file's manifest entry.
+    pub entry: usize,
+    /// Its first byte.
+    pub offset: u64,
+    /// Just past it.
+    pub end_offset: u64,
+    /// Its first line.
+    pub first_line: u64,
+    /// The file's last time before it (records without a time take it).
+    pub last_ts: Option<i64>,
+    /// The earliest and latest time of its records.
+    pub times: (i64, i64),
+}
+
+/// Each record's time — its own, else its predecessor's, else (the leading
+/// records of a file) the first time that follows in the chunk, else the
+/// file's modification time — with its flags and whether it comes from
+/// the logs; `last_ts` is the file's last time before the chunk, updated.
+pub fn inherit_times(
+    times: &[Option<(i64, TimeFlags)>],
+    last_ts: &mut Option<i64>,
+    fallback_ts: i64,
+) -> Vec<(i64, TimeFlags, bool)> {
+    let first_known = times.iter().flatten().next().map(|t| t.0);
+    times
+        .iter()
+        .map(|time| match *time {
+            Some((ts, flags)) => {
+                *last_ts = Some(ts);
+                (ts, flags, true)
+            }
+            None => match last_ts.or(first_known) {
+                Some(ts) => (ts, TimeFlags::INHERITED, true),
+                None => (fallback_ts, TimeFlags::INHERITED, false),
+            },
+        })
+        .collect()
 }
 
 impl<'a> Run<'a> {
@@ -340,7 +417,7 @@ impl<'a> Run<'a> {
         workers: &'a Workers,
     ) -> Run<'a> {
         Run {
-            writer,
+            writer: Some(writer),
             feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
             fields: &store.fields,
             manifest,
@@ -353,6 +430,36 @@ impl<'a> Run<'a> {
             bytes_since_commit: 0,
             fine: None,
             store,
+            map: None,
+        }
+    }
+
+    /// A preview run: the records are parsed into the signals and mapped,
+    /// nothing is written (the manifest and the signals stay in memory).
+    pub fn preview(store: &'a Store, manifest: &'a mut Manifest, workers: &'a Workers) -> Run<'a> {
+        Run {
+            writer: None,
+            feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
+            fields: &store.fields,
+            manifest,
+            workers,
+            progress: Arc::new(AtomicU64::new(0)),
+            added: 0,
+            commit_bytes: u64::MAX,
+            commit_bytes_max: u64::MAX,
+            last_commit: Instant::now(),
+            bytes_since_commit: 0,
+            fine: None,
+            store,
+            map: Some(ChunkMap::default()),
+        }
+    }
+
+    /// The signals gathered (those of the index's last commit, plus this run's).
+    pub fn take_signals(&mut self) -> Result<FineSignals> {
+        match self.fine.take() {
+            Some(f) => Ok(f),
+            None => index::signals::open(self.store, self.manifest),
         }
     }
 
@@ -361,6 +468,9 @@ impl<'a> Run<'a> {
     /// index whose manifest names none, or signals of an older layout, gets
     /// them rebuilt from its columns, even by a run with nothing new).
     pub fn commit(&mut self) -> Result<()> {
+        let Some(writer) = self.writer.as_deref_mut() else {
+            return Ok(());
+        };
         if self.fine.is_none() && !index::signals::named(&self.store.dir, self.manifest) {
             self.fine = Some(index::signals::open(self.store, self.manifest)?);
         }
@@ -372,7 +482,8 @@ impl<'a> Run<'a> {
             }
             None => None,
         };
-        index::commit(self.writer, self.manifest, &self.store.dir).map_err(|e| self.said(e))?;
+        let committed = index::commit(writer, self.manifest, &self.store.dir);
+        committed.map_err(|e| self.said(e))?;
         if let Some(signals) = &signals {
             index::signals::prune(&self.store.dir, signals);
         }
@@ -396,6 +507,7 @@ impl<'a> Run<'a> {
             ctx,
             entry,
             growing,
+            path,
         } = job;
         let disk_counter = input.read_bytes.clone();
         let progress = self.progress.clone();
@@ -418,6 +530,18 @@ impl<'a> Run<'a> {
             .unwrap_or(0);
         let error_slot = input.error.clone();
         let mut nul_bytes = 0u64;
+        if let (Some(map), Some(path)) = (&mut self.map, path) {
+            map.files.insert(
+                entry,
+                MappedFile {
+                    path,
+                    plain: input.compression == super::input::Compression::None
+                        && input.encoding.is_none(),
+                    ctx: ctx.clone(),
+                    fallback_ts,
+                },
+            );
+        }
 
         let held = std::thread::scope(|scope| -> Result<bool> {
             let reader = scope.spawn(move || -> std::io::Result<bool> {
@@ -541,7 +665,7 @@ impl<'a> Run<'a> {
     ) -> Result<()> {
         let Parsed {
             docs,
-            mut times,
+            times,
             rows,
             templates,
             unparsed,
@@ -552,10 +676,8 @@ impl<'a> Run<'a> {
             tail,
             ..
         } = p;
-        // Records without a time of their own take their predecessor's; the
-        // leading ones of a file take the first time that follows.
-        let first_known = times.iter().flatten().next().map(|t| t.0);
-        let n_docs = docs.len() as u64;
+        let n_docs = rows.len() as u64;
+        let last_before = *last_ts;
         let mut flagged = 0u64;
         let mut first_ts = None;
         let mut chunk_last = None;
@@ -573,24 +695,25 @@ impl<'a> Run<'a> {
             .iter()
             .map(|t| fine.template_id(source, t))
             .collect();
-        for ((mut doc, time), mut row) in docs.into_iter().zip(times.drain(..)).zip(rows) {
-            // `real`: the time comes from the logs (the record's own or a
-            // neighbour's), not from the file's modification time.
-            let (ts, flags, real) = match time {
-                Some((ts, flags)) => {
-                    *last_ts = Some(ts);
-                    (ts, flags, true)
-                }
-                None => match last_ts.or(first_known) {
-                    Some(ts) => (ts, TimeFlags::INHERITED, true),
-                    None => (fallback_ts, TimeFlags::INHERITED, false),
-                },
-            };
+        let mut docs = docs.into_iter();
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        // `real`: the time comes from the logs (the record's own or a
+        // neighbour's), not from the file's modification time.
+        for ((ts, flags, real), mut row) in inherit_times(&times, last_ts, fallback_ts)
+            .into_iter()
+            .zip(rows)
+        {
             if !flags.is_empty() {
                 flagged += 1;
-                doc.add_u64(self.fields.ts_flags, u64::from(flags.bits()));
             }
-            doc.add_i64(self.fields.ts, ts);
+            if let Some(mut doc) = docs.next() {
+                if !flags.is_empty() {
+                    doc.add_u64(self.fields.ts_flags, u64::from(flags.bits()));
+                }
+                doc.add_i64(self.fields.ts, ts);
+                batch.push(doc);
+            }
+            (lo, hi) = (lo.min(ts), hi.max(ts));
             row.ts = ts;
             row.template = row
                 .template
@@ -601,13 +724,24 @@ impl<'a> Run<'a> {
                 first_ts = Some(first_ts.map_or(ts, |f: i64| f.min(ts)));
                 chunk_last = Some(chunk_last.map_or(ts, |l: i64| l.max(ts)));
             }
-            batch.push(doc);
         }
         self.added += n_docs;
         // One batch per chunk: the writer's threads take it whole, instead of
         // one channel message (and wake-up) per document.
-        self.feeder.send(self.writer, batch)?;
+        if let Some(writer) = self.writer.as_deref_mut() {
+            self.feeder.send(writer, batch)?;
+        }
         let file: &mut FileEntry = &mut self.manifest.files[entry];
+        if let (Some(map), true) = (&mut self.map, n_docs > 0) {
+            map.chunks.push(MappedChunk {
+                entry,
+                offset: file.offset,
+                end_offset,
+                first_line: file.next_line,
+                last_ts: last_before,
+                times: (lo, hi),
+            });
+        }
         file.events += n_docs;
         let bytes = end_offset.saturating_sub(file.offset);
         file.offset = end_offset;

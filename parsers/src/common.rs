@@ -175,8 +175,11 @@ impl<'a> Iterator for KvPairs<'a> {
             self.rest = s;
             return None;
         }
+        // Byte searches: the bytes looked for are ASCII, so their positions
+        // are character boundaries.
         let key_end = s
-            .find(|c: char| c == '=' || c.is_ascii_whitespace())
+            .bytes()
+            .position(|b| b == b'=' || b.is_ascii_whitespace())
             .unwrap_or(s.len());
         let key = &s[..key_end];
         let after = &s[key_end..];
@@ -204,7 +207,10 @@ impl<'a> Iterator for KvPairs<'a> {
             };
             return Some((key, value));
         }
-        let end = v.find(|c: char| c.is_ascii_whitespace()).unwrap_or(v.len());
+        let end = v
+            .bytes()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(v.len());
         self.rest = &v[end..];
         Some((key, Cow::Borrowed(&v[..end])))
     }
@@ -350,11 +356,11 @@ pub fn timestamp_of_day<'a>(
 pub fn set_message_pairs<'a>(line: &'a str, fields: &mut Fields<'a>) {
     for (key, value) in kv_pairs(line) {
         let key = key.trim_start_matches(['(', '[', '{']);
-        let mut chars = key.chars();
-        let ident = chars
+        let mut bytes = key.bytes();
+        let ident = bytes
             .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+            && bytes.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
         if !ident {
             continue;
         }

@@ -17,6 +17,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::align::SourceClock;
@@ -119,14 +121,14 @@ struct TemplateSecond {
 struct Template {
     text: String,
     conn: Option<ConnEvent>,
-    seconds: HashMap<i64, TemplateSecond>,
+    seconds: FxHashMap<i64, TemplateSecond>,
 }
 
 /// One source's fine signals.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Source {
     name: String,
-    cells: HashMap<i64, Cell>,
+    cells: FxHashMap<i64, Cell>,
     templates: Vec<Template>,
     #[serde(skip)]
     template_ids: HashMap<String, u32>,
@@ -211,7 +213,7 @@ impl FineSignals {
         let i = self.sources.len();
         self.sources.push(Source {
             name: name.to_string(),
-            cells: HashMap::new(),
+            cells: FxHashMap::default(),
             templates: Vec::new(),
             template_ids: HashMap::new(),
             conn_events: Vec::new(),
@@ -265,7 +267,11 @@ impl FineSignals {
         let mut seconds: Vec<i64> = match what {
             Counted::Templates(texts) => texts
                 .iter()
-                .filter_map(|t| s.templates.iter().find(|x| x.text == *t))
+                .filter_map(|t| match s.template_ids.get(*t) {
+                    Some(&i) => s.templates.get(i as usize),
+                    // Read back from a file, the ids are not indexed yet.
+                    None => s.templates.iter().find(|x| x.text == *t),
+                })
                 .flat_map(|t| t.seconds.keys().copied())
                 .filter(|k| (lo..=hi).contains(k))
                 .collect(),
@@ -314,7 +320,7 @@ impl FineSignals {
         s.templates.push(Template {
             text: text.to_string(),
             conn: classifier.classify(text),
-            seconds: HashMap::new(),
+            seconds: FxHashMap::default(),
         });
         s.template_ids.insert(text.to_string(), id);
         id

@@ -43,13 +43,16 @@ use super::discover::Skipped;
 use super::input::Input;
 use crate::analysis::fine::FineSignals;
 use crate::analysis::signals::{Row, Severity};
-use crate::analysis::template::template_of;
+use crate::analysis::template::template_into;
 use crate::index::document::to_document;
 use crate::index::manifest::{fingerprint, FileEntry, Manifest, FINGERPRINT_LEN, TAIL_LEN};
 use crate::index::{self, BatchFeeder, Fields, IndexDoc, Store};
 
 /// Target size of a chunk.
 pub const CHUNK_SIZE: usize = 1 << 20;
+
+/// Records per block of a preview's map (see [`ChunkMap`]).
+const MAP_BLOCK: usize = 256;
 
 /// Parsed chunks handed to the index writer and not yet indexed, at most.
 const MAX_BATCHES_IN_FLIGHT: usize = 8;
@@ -102,6 +105,8 @@ pub(crate) struct Parsed {
     rows: Vec<Row>,
     /// The chunk's message templates.
     templates: Vec<String>,
+    /// For a preview: each record's offset and first line.
+    starts: Vec<(u64, u64)>,
     unparsed: u64,
     blank_lines: u64,
     nul_bytes: u64,
@@ -172,16 +177,23 @@ pub(crate) fn parse_chunk(
     let mut rows = Vec::new();
     let mut templates: Vec<String> = Vec::new();
     let mut template_ids: HashMap<String, u32> = HashMap::new();
+    let mut template_buf = String::new();
+    let mut starts = Vec::new();
     let hash = |s: &Option<std::borrow::Cow<'_, str>>| {
         s.as_deref()
             .map(|s| xxhash_rust::xxh3::xxh3_64(s.as_bytes()))
     };
     let mut unparsed = 0;
     for record in framer.by_ref() {
+        if !documents {
+            starts.push((record.offset, record.line));
+        }
         let event = parse_record(format, &record, &ctx.time, Some(&ctx.file));
         unparsed += u64::from(event.unparsed);
-        let template = (!event.unparsed).then(|| template_of(&event.message));
-        let template_id = template.as_deref().map(|t| match template_ids.get(t) {
+        // One buffer for every record's template: no allocation per record.
+        template_into(&mut template_buf, &event.message);
+        let template = (!event.unparsed).then_some(template_buf.as_str());
+        let template_id = template.map(|t| match template_ids.get(t) {
             Some(&id) => id,
             None => {
                 let id = templates.len() as u32;
@@ -218,7 +230,7 @@ pub(crate) fn parse_chunk(
                 &ctx.source,
                 ctx.format.name(),
                 ctx.kind,
-                template.as_deref(),
+                template,
             ));
         }
     }
@@ -232,6 +244,7 @@ pub(crate) fn parse_chunk(
         times,
         rows,
         templates,
+        starts,
         unparsed,
         blank_lines: framer.blank_lines(),
         nul_bytes: framer.nul_bytes(),
@@ -350,7 +363,7 @@ pub struct Run<'a> {
 pub struct ChunkMap {
     /// The files read, by manifest entry.
     pub files: HashMap<usize, MappedFile>,
-    /// Every chunk read, in reading order.
+    /// Every block of records read, in reading order.
     pub chunks: Vec<MappedChunk>,
 }
 
@@ -366,7 +379,8 @@ pub struct MappedFile {
     pub fallback_ts: i64,
 }
 
-/// A chunk a preview read: where it is and what times its records have.
+/// A block of records a preview read (up to [`MAP_BLOCK`], from a record's
+/// first byte): where it is and what times its records have.
 #[derive(Debug, Clone, Copy)]
 pub struct MappedChunk {
     /// The file's manifest entry.
@@ -668,6 +682,7 @@ impl<'a> Run<'a> {
             times,
             rows,
             templates,
+            starts,
             unparsed,
             blank_lines,
             nul_bytes,
@@ -696,13 +711,38 @@ impl<'a> Run<'a> {
             .map(|t| fine.template_id(source, t))
             .collect();
         let mut docs = docs.into_iter();
-        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        // A preview maps blocks of records: a lookup reads one again, not
+        // the whole chunk. A block's inherited time is the file's last one
+        // before it, else (none yet) the first the chunk holds, as above.
+        let first_known = times.iter().flatten().next().map(|t| t.0);
+        let mut blocks: Vec<MappedChunk> = Vec::new();
+        let mut known = last_before;
         // `real`: the time comes from the logs (the record's own or a
         // neighbour's), not from the file's modification time.
-        for ((ts, flags, real), mut row) in inherit_times(&times, last_ts, fallback_ts)
+        for (i, ((ts, flags, real), mut row)) in inherit_times(&times, last_ts, fallback_ts)
             .into_iter()
             .zip(rows)
+            .enumerate()
         {
+            if let (Some(&(offset, line)), true) = (starts.get(i), i % MAP_BLOCK == 0) {
+                if let Some(b) = blocks.last_mut() {
+                    b.end_offset = offset;
+                }
+                blocks.push(MappedChunk {
+                    entry,
+                    offset,
+                    end_offset,
+                    first_line: line,
+                    last_ts: known.or(first_known),
+                    times: (ts, ts),
+                });
+            }
+            if let Some(b) = blocks.last_mut() {
+                b.times = (b.times.0.min(ts), b.times.1.max(ts));
+            }
+            if let Some(Some((own, _))) = times.get(i) {
+                known = Some(*own);
+            }
             if !flags.is_empty() {
                 flagged += 1;
             }
@@ -713,7 +753,6 @@ impl<'a> Run<'a> {
                 doc.add_i64(self.fields.ts, ts);
                 batch.push(doc);
             }
-            (lo, hi) = (lo.min(ts), hi.max(ts));
             row.ts = ts;
             row.template = row
                 .template
@@ -731,17 +770,10 @@ impl<'a> Run<'a> {
         if let Some(writer) = self.writer.as_deref_mut() {
             self.feeder.send(writer, batch)?;
         }
-        let file: &mut FileEntry = &mut self.manifest.files[entry];
-        if let (Some(map), true) = (&mut self.map, n_docs > 0) {
-            map.chunks.push(MappedChunk {
-                entry,
-                offset: file.offset,
-                end_offset,
-                first_line: file.next_line,
-                last_ts: last_before,
-                times: (lo, hi),
-            });
+        if let Some(map) = &mut self.map {
+            map.chunks.extend(blocks);
         }
+        let file: &mut FileEntry = &mut self.manifest.files[entry];
         file.events += n_docs;
         let bytes = end_offset.saturating_sub(file.offset);
         file.offset = end_offset;

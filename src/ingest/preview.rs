@@ -21,8 +21,8 @@ use crate::index::document::{Decoder, StoredEvent};
 use crate::index::lookup::Filter;
 use crate::index::{Fields, Manifest, Store};
 
-/// Chunks kept parsed, at most (a lookup reads the few around a moment).
-const PARSED_CHUNKS: usize = 32;
+/// Blocks kept parsed, at most (a lookup reads the few around a moment).
+const PARSED_CHUNKS: usize = 128;
 
 /// The logs read into signals, with the map to read their records again.
 pub struct Preview {
@@ -31,8 +31,8 @@ pub struct Preview {
     /// The signals of every record.
     pub fine: FineSignals,
     map: ChunkMap,
-    /// Each source's chunks, in reading order.
-    by_source: HashMap<String, Vec<usize>>,
+    /// Each source's blocks by their earliest time.
+    by_source: HashMap<String, Blocks>,
     fields: Fields,
     decoder: Decoder,
     /// Recently parsed chunks: (chunk, its documents), the latest last.
@@ -46,14 +46,24 @@ impl Preview {
         fine: FineSignals,
         map: ChunkMap,
     ) -> Preview {
-        let mut by_source: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_source: HashMap<String, Blocks> = HashMap::new();
         for (k, c) in map.chunks.iter().enumerate() {
             if let Some(f) = map.files.get(&c.entry) {
-                by_source
-                    .entry(f.ctx.source.to_string())
-                    .or_default()
-                    .push(k);
+                let blocks = by_source.entry(f.ctx.source.to_string()).or_default();
+                blocks.order.push((c.times.0, c.times.1, k));
             }
+        }
+        for blocks in by_source.values_mut() {
+            blocks.order.sort_unstable();
+            let mut latest = i64::MIN;
+            blocks.ends = blocks
+                .order
+                .iter()
+                .map(|&(_, end, _)| {
+                    latest = latest.max(end);
+                    latest
+                })
+                .collect();
         }
         Preview {
             decoder: Decoder::new(&manifest),
@@ -127,7 +137,7 @@ impl Preview {
         limit: usize,
         (from, to): (i64, i64),
     ) -> Result<Vec<StoredEvent>> {
-        let Some(chunks) = self.by_source.get(filter.source) else {
+        let Some(blocks) = self.by_source.get(filter.source) else {
             return Ok(Vec::new());
         };
         let f = &self.fields;
@@ -151,11 +161,8 @@ impl Preview {
             .seconds_with(filter.source, &counted(filter), (from, to))
         {
             let (lo, hi) = (second.max(from), (second + FINE_WIDTH - 1).min(to));
-            for &k in chunks {
+            for k in blocks.overlapping(lo, hi) {
                 let c = &self.map.chunks[k];
-                if c.times.0 > hi || c.times.1 < lo {
-                    continue;
-                }
                 for doc in self.documents(k)?.iter() {
                     let ts = doc.get_first(f.ts).and_then(|v| v.as_i64()).unwrap_or(0);
                     if (lo..=hi).contains(&ts) && accepts(doc) {
@@ -174,6 +181,28 @@ impl Preview {
             .iter()
             .map(|(.., doc)| self.decoder.event(f, doc))
             .collect())
+    }
+}
+
+/// A source's blocks, to find those whose times overlap a window.
+#[derive(Default)]
+struct Blocks {
+    /// (earliest time, latest time, block), by earliest time.
+    order: Vec<(i64, i64, usize)>,
+    /// The latest time of the blocks up to each one in `order`.
+    ends: Vec<i64>,
+}
+
+impl Blocks {
+    /// The blocks with a time in `[lo, hi]`.
+    fn overlapping(&self, lo: i64, hi: i64) -> impl Iterator<Item = usize> + '_ {
+        // Before the first whose predecessors reach `lo`, none does.
+        let first = self.ends.partition_point(|&end| end < lo);
+        self.order[first..]
+            .iter()
+            .take_while(move |&&(start, _, _)| start <= hi)
+            .filter(move |&&(_, end, _)| end >= lo)
+            .map(|&(.., k)| k)
     }
 }
 

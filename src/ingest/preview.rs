@@ -163,6 +163,16 @@ impl Preview {
             let (lo, hi) = (second.max(from), (second + FINE_WIDTH - 1).min(to));
             for k in blocks.overlapping(lo, hi) {
                 let c = &self.map.chunks[k];
+                // Blocks come by their earliest time: once `limit` records
+                // are found, one that starts after the last of them (ties
+                // are taken in file order, so not at it) holds none better.
+                if found.len() >= limit {
+                    found.sort_by_key(|(ts, offset, entry, _)| (*ts, *offset, *entry));
+                    found.truncate(limit);
+                    if found.last().is_some_and(|l| c.times.0 > l.0) {
+                        break;
+                    }
+                }
                 for doc in self.documents(k)?.iter() {
                     let ts = doc.get_first(f.ts).and_then(|v| v.as_i64()).unwrap_or(0);
                     if (lo..=hi).contains(&ts) && accepts(doc) {

@@ -65,7 +65,11 @@ fn skip_spaces(s: &str) -> &str {
 
 /// The run of non-whitespace characters at the start of `s`, and the rest.
 fn word(s: &str) -> (&str, &str) {
-    let end = s.find(|c: char| c.is_ascii_whitespace()).unwrap_or(s.len());
+    // A byte search: whitespace is ASCII, its position a character boundary.
+    let end = s
+        .bytes()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(s.len());
     s.split_at(end)
 }
 
@@ -76,7 +80,10 @@ fn level_token(s: &str) -> Option<(Level, &str)> {
         let level = python_level(inner[..end].trim_end_matches(' '))?;
         return Some((level, &inner[end + 1..]));
     }
-    let end = s.find(|c: char| !c.is_ascii_uppercase()).unwrap_or(s.len());
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_uppercase())
+        .unwrap_or(s.len());
     let level = python_level(&s[..end])?;
     Some((level, &s[end..]))
 }

@@ -735,9 +735,12 @@ fn analyze_before_index(
     ingest_opts: &IngestOptions,
     opts: &crate::analyze::Options,
 ) -> Result<Option<ExitCode>> {
-    let fresh = Store::open(&a.index.index)
-        .and_then(|s| s.manifest())
-        .map_or(true, |m| m.sources.is_empty());
+    // An index that cannot be opened is new only if there is none (one of
+    // another version is said as such by the ingest).
+    let fresh = match Store::open(&a.index.index) {
+        Ok(store) => store.manifest().is_ok_and(|m| m.sources.is_empty()),
+        Err(_) => !a.index.index.join("meta.json").exists(),
+    };
     if !fresh || a.paths.iter().any(|p| p == "-") {
         return Ok(None);
     }

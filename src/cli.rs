@@ -748,7 +748,9 @@ fn analyze_before_index(
     if report.files.is_empty() || !preview.complete() {
         return Ok(None);
     }
-    let Some(incident) = crate::analyze::preview_incident(&preview, opts)? else {
+    // Whatever stops the preview's answer (a file gone before it is read
+    // again…), the index's answer follows the ingest as it always did.
+    let Ok(Some(incident)) = crate::analyze::preview_incident(&preview, opts) else {
         return Ok(None);
     };
     drop(preview);

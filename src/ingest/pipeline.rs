@@ -430,8 +430,27 @@ impl<'a> Run<'a> {
         manifest: &'a mut Manifest,
         workers: &'a Workers,
     ) -> Run<'a> {
+        Run::start(Some(writer), store, manifest, workers)
+    }
+
+    /// A preview run: the records are parsed into the signals and mapped,
+    /// nothing is written (the manifest and the signals stay in memory).
+    pub fn preview(store: &'a Store, manifest: &'a mut Manifest, workers: &'a Workers) -> Run<'a> {
+        let mut run = Run::start(None, store, manifest, workers);
+        run.commit_bytes = u64::MAX;
+        run.commit_bytes_max = u64::MAX;
+        run.map = Some(ChunkMap::default());
+        run
+    }
+
+    fn start(
+        writer: Option<&'a mut IndexWriter<IndexDoc>>,
+        store: &'a Store,
+        manifest: &'a mut Manifest,
+        workers: &'a Workers,
+    ) -> Run<'a> {
         Run {
-            writer: Some(writer),
+            writer,
             feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
             fields: &store.fields,
             manifest,
@@ -445,27 +464,6 @@ impl<'a> Run<'a> {
             fine: None,
             store,
             map: None,
-        }
-    }
-
-    /// A preview run: the records are parsed into the signals and mapped,
-    /// nothing is written (the manifest and the signals stay in memory).
-    pub fn preview(store: &'a Store, manifest: &'a mut Manifest, workers: &'a Workers) -> Run<'a> {
-        Run {
-            writer: None,
-            feeder: BatchFeeder::new(MAX_BATCHES_IN_FLIGHT, store.failure.clone()),
-            fields: &store.fields,
-            manifest,
-            workers,
-            progress: Arc::new(AtomicU64::new(0)),
-            added: 0,
-            commit_bytes: u64::MAX,
-            commit_bytes_max: u64::MAX,
-            last_commit: Instant::now(),
-            bytes_since_commit: 0,
-            fine: None,
-            store,
-            map: Some(ChunkMap::default()),
         }
     }
 

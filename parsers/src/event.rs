@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -266,7 +265,7 @@ pub struct Timestamp<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provenance<'a> {
     /// The file (or `-` for standard input), as named by the caller.
-    pub file: Option<Arc<str>>,
+    pub file: Option<&'a str>,
     /// 1-based number of the record's first line in the file.
     pub line: u64,
     /// Byte offset of the record's first byte in the (decompressed) file.

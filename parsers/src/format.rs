@@ -254,14 +254,14 @@ pub fn parse_record<'a>(
     format: &dyn Format,
     record: &'a Record<'a>,
     ctx: &TimeContext,
-    file: Option<&Arc<str>>,
+    file: Option<&'a str>,
 ) -> Event<'a> {
     let text: &'a str = &record.text;
     let mut event = match format.parse(text, ctx) {
         Ok(ev) => ev,
         Err(_) => Event::unparsed(text),
     };
-    event.provenance.file = file.cloned();
+    event.provenance.file = file;
     event.provenance.line = record.line;
     event.provenance.offset = record.offset;
     event.provenance.lines = record.lines;

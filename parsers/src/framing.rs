@@ -80,6 +80,11 @@ pub struct Framer<'a> {
     multiline: bool,
     blank_lines: u64,
     nul_bytes: u64,
+    /// `data` as text when all of it is UTF-8 (checked once: every line and
+    /// record is then a slice of it, not checked again).
+    text: Option<&'a str>,
+    /// Whether `data` holds a `\r` (records then have `\r\n` made `\n`).
+    has_cr: bool,
 }
 
 impl<'a> Framer<'a> {
@@ -95,6 +100,34 @@ impl<'a> Framer<'a> {
             multiline: format.multiline(),
             blank_lines: 0,
             nul_bytes: 0,
+            text: std::str::from_utf8(data).ok(),
+            has_cr: memchr(b'\r', data).is_some(),
+        }
+    }
+
+    /// `data[start..end]` as text, if it is UTF-8.
+    #[inline]
+    fn str_at(&self, start: usize, end: usize) -> Option<&'a str> {
+        match self.text {
+            Some(text) => text.get(start..end),
+            None => std::str::from_utf8(&self.data[start..end]).ok(),
+        }
+    }
+
+    /// Whether the line `data[start..end]` starts a record.
+    fn starts_at(&self, start: usize, end: usize) -> bool {
+        match self.str_at(start, end) {
+            Some(s) => self.format.is_record_start(s),
+            None => starts(self.format, &self.data[start..end]),
+        }
+    }
+
+    /// Whether the line `data[start..end]`, known to start a record, is a
+    /// lead line.
+    fn is_lead_at(&self, start: usize, end: usize) -> bool {
+        match self.str_at(start, end) {
+            Some(s) => self.format.is_record_lead(s),
+            None => is_lead(self.format, &self.data[start..end]),
         }
     }
 
@@ -197,7 +230,7 @@ impl<'a> Iterator for Framer<'a> {
         if self.multiline && !truncated && first_ends == LineEnd::Newline {
             // Whether the record so far is lead lines only: a record start
             // after them joins it (see `Format::is_record_lead`).
-            let mut leading = leads(self.format, &self.data[start..end]);
+            let mut leading = self.is_lead_at(start, end) && self.starts_at(start, end);
             // What was taken so far: trailing blank lines stay out of the record.
             let mut scan = next;
             let mut scan_lines = lines;
@@ -212,11 +245,11 @@ impl<'a> Iterator for Framer<'a> {
                 if blank && ends == LineEnd::Nul {
                     break;
                 }
-                if !blank && starts(self.format, line) {
+                if !blank && self.starts_at(scan, le) {
                     if !leading {
                         break;
                     }
-                    leading = is_lead(self.format, line);
+                    leading = self.is_lead_at(scan, le);
                 } else {
                     leading = false;
                 }
@@ -241,10 +274,10 @@ impl<'a> Iterator for Framer<'a> {
         self.pos = next;
         self.line = first_line + newlines;
         let bytes = &self.data[start..end];
-        let (text, lossy) = match std::str::from_utf8(bytes) {
-            Ok(s) if memchr(b'\r', bytes).is_none() => (Cow::Borrowed(s), false),
-            Ok(s) => (Cow::Owned(s.replace("\r\n", "\n")), false),
-            Err(_) => {
+        let (text, lossy) = match self.str_at(start, end) {
+            Some(s) if !self.has_cr || memchr(b'\r', bytes).is_none() => (Cow::Borrowed(s), false),
+            Some(s) => (Cow::Owned(s.replace("\r\n", "\n")), false),
+            None => {
                 let s = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
                 (Cow::Owned(s), true)
             }
@@ -461,14 +494,12 @@ impl<'f, R: Read> Chunker<'f, R> {
                 if end == 0 {
                     return Ok(None);
                 }
-                let rest = self.buf.split_off(end);
-                let data = std::mem::replace(&mut self.buf, rest);
+                let data = self.take_front(end);
                 return Ok(Some(self.emit(data)));
             }
             if let Some(b) = self.boundary() {
                 if b > 0 {
-                    let rest = self.buf.split_off(b);
-                    let data = std::mem::replace(&mut self.buf, rest);
+                    let data = self.take_front(b);
                     return Ok(Some(self.emit(data)));
                 }
             }
@@ -492,8 +523,7 @@ impl<'f, R: Read> Chunker<'f, R> {
     /// tail is held.
     fn force_split(&mut self) -> io::Result<Option<Chunk>> {
         if let Some(nl) = memchr::memrchr2(b'\n', 0, &self.buf) {
-            let rest = self.buf.split_off(nl + 1);
-            let data = std::mem::replace(&mut self.buf, rest);
+            let data = self.take_front(nl + 1);
             return Ok(Some(self.emit(data)));
         }
         // One line longer than the buffer: keep MAX_LINE + 1 bytes so the
@@ -536,6 +566,17 @@ impl<'f, R: Read> Chunker<'f, R> {
         self.next_offset = chunk.end_offset;
         self.next_line = chunk.end_line;
         Ok(Some(chunk))
+    }
+
+    /// The buffer's first `at` bytes; the rest stays, in a new buffer
+    /// sized for a whole chunk (not grown again by doubling as it fills).
+    fn take_front(&mut self, at: usize) -> Vec<u8> {
+        let capacity = (self.target + 64 * 1024).max(self.buf.len() - at);
+        let mut rest = Vec::with_capacity(capacity);
+        rest.extend_from_slice(&self.buf[at..]);
+        let mut data = std::mem::replace(&mut self.buf, rest);
+        data.truncate(at);
+        data
     }
 
     fn emit(&mut self, data: Vec<u8>) -> Chunk {

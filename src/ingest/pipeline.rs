@@ -105,7 +105,8 @@ pub(crate) struct Parsed {
     rows: Vec<Row>,
     /// The chunk's message templates.
     templates: Vec<String>,
-    /// For a preview: each record's offset and first line.
+    /// For a preview: the offset and first line of every [`MAP_BLOCK`]-th
+    /// record (the first of each mapped block).
     starts: Vec<(u64, u64)>,
     unparsed: u64,
     blank_lines: u64,
@@ -172,20 +173,28 @@ pub(crate) fn parse_chunk(
 ) -> Parsed {
     let format = ctx.format.as_ref();
     let mut framer = Framer::for_chunk(chunk, format);
-    let mut docs = Vec::new();
-    let mut times = Vec::new();
-    let mut rows = Vec::new();
+    // Sized for records of about 128 bytes: most chunks then fill them
+    // without growing them (each growth copies what they hold).
+    let expected = chunk.data.len() / 128 + 16;
+    let mut docs = Vec::with_capacity(if documents { expected } else { 0 });
+    let mut times = Vec::with_capacity(expected);
+    let mut rows = Vec::with_capacity(expected);
     let mut templates: Vec<String> = Vec::new();
-    let mut template_ids: HashMap<String, u32> = HashMap::new();
+    let mut template_ids: rustc_hash::FxHashMap<String, u32> = Default::default();
     let mut template_buf = String::new();
-    let mut starts = Vec::new();
+    let mut starts = Vec::with_capacity(if documents {
+        0
+    } else {
+        expected / MAP_BLOCK + 1
+    });
     let hash = |s: &Option<std::borrow::Cow<'_, str>>| {
         s.as_deref()
             .map(|s| xxhash_rust::xxh3::xxh3_64(s.as_bytes()))
     };
     let mut unparsed = 0;
     for record in framer.by_ref() {
-        if !documents {
+        // A preview maps the start of every MAP_BLOCK-th record.
+        if !documents && rows.len() % MAP_BLOCK == 0 {
             starts.push((record.offset, record.line));
         }
         let event = parse_record(format, &record, &ctx.time, Some(&ctx.file));
@@ -722,7 +731,7 @@ impl<'a> Run<'a> {
             .zip(rows)
             .enumerate()
         {
-            if let (Some(&(offset, line)), true) = (starts.get(i), i % MAP_BLOCK == 0) {
+            if let (true, Some(&(offset, line))) = (i % MAP_BLOCK == 0, starts.get(i / MAP_BLOCK)) {
                 if let Some(b) = blocks.last_mut() {
                     b.end_offset = offset;
                 }

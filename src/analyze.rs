@@ -26,6 +26,7 @@ use crate::index::lookup::{Filter, Lookup};
 use crate::index::scan::scan;
 use crate::index::Store;
 use crate::ingest::preview::Preview;
+use crate::ingest::{IngestOptions, IngestReport};
 
 /// A template seen this often is routine, not a change.
 const MAX_CHANGE_OCCURRENCES: u64 = 500;
@@ -70,6 +71,39 @@ pub fn preview_incident(preview: &Preview, opts: &Options) -> Result<Option<Inci
         align: opts.align,
     };
     build(Basis::Preview(preview), opts, key)
+}
+
+/// The answer before the index: the incident of a preview of the logs
+/// `ingest` names (the signals alone, at the speed of the parse), with what
+/// the preview's run reported. `None` when only the index can answer: it
+/// already holds logs (the ingest adds to them), the logs come from
+/// standard input (they cannot be read again), the preview read no file or
+/// not all of one (a file that grew, an error), or the analysis needs the
+/// index ([`preview_incident`]).
+pub fn answer_before_index(
+    ingest: &IngestOptions,
+    opts: &Options,
+) -> Result<Option<(IngestReport, Incident)>> {
+    let dir = &ingest.index_dir;
+    // An index that cannot be opened is new only if there is none (one of
+    // another version is said as such by the ingest).
+    let fresh = match Store::open(dir) {
+        Ok(store) => store.manifest().is_ok_and(|m| m.sources.is_empty()),
+        Err(_) => !dir.join("meta.json").exists(),
+    };
+    if !fresh || ingest.paths.iter().any(|p| p == "-") {
+        return Ok(None);
+    }
+    let (report, preview) = crate::ingest::preview(ingest)?;
+    if report.files.is_empty() || !preview.complete() {
+        return Ok(None);
+    }
+    // Whatever stops the preview's answer (a file gone before it is read
+    // again…), the index's answer follows the ingest as it always did.
+    Ok(match preview_incident(&preview, opts) {
+        Ok(Some(incident)) => Some((report, incident)),
+        _ => None,
+    })
 }
 
 /// What an analysis reads: an index, or a preview of one.

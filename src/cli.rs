@@ -727,33 +727,16 @@ fn print_analysis(incident: &crate::incident::Incident, json: bool) -> Result<()
 
 /// `analyze PATH` into a new index: the answer from a preview of the logs
 /// (the signals alone, at the speed of the parse), printed at once, then
-/// the index made for search, the log view and the export. `None` when the
-/// index already holds logs, the logs come from standard input, or the
-/// analysis needs the index (see [`crate::analyze::preview_incident`]).
+/// the index made for search, the log view and the export. `None` when
+/// only the index can answer ([`crate::analyze::answer_before_index`]).
 fn analyze_before_index(
     a: &AnalyzeArgs,
     ingest_opts: &IngestOptions,
     opts: &crate::analyze::Options,
 ) -> Result<Option<ExitCode>> {
-    // An index that cannot be opened is new only if there is none (one of
-    // another version is said as such by the ingest).
-    let fresh = match Store::open(&a.index.index) {
-        Ok(store) => store.manifest().is_ok_and(|m| m.sources.is_empty()),
-        Err(_) => !a.index.index.join("meta.json").exists(),
-    };
-    if !fresh || a.paths.iter().any(|p| p == "-") {
-        return Ok(None);
-    }
-    let (report, preview) = ingest::preview(ingest_opts)?;
-    if report.files.is_empty() || !preview.complete() {
-        return Ok(None);
-    }
-    // Whatever stops the preview's answer (a file gone before it is read
-    // again…), the index's answer follows the ingest as it always did.
-    let Ok(Some(incident)) = crate::analyze::preview_incident(&preview, opts) else {
+    let Some((report, incident)) = crate::analyze::answer_before_index(ingest_opts, opts)? else {
         return Ok(None);
     };
-    drop(preview);
     report_skipped(&report, true);
     print_analysis(&incident, a.json)?;
     if ingest_opts.progress {
@@ -761,17 +744,7 @@ fn analyze_before_index(
     }
     let indexed = ingest::ingest(ingest_opts)?;
     // What the preview said is not said twice.
-    let new: Vec<_> = indexed
-        .skipped
-        .iter()
-        .filter(|s| {
-            !report
-                .skipped
-                .iter()
-                .any(|r| (&r.path, &r.reason) == (&s.path, &s.reason))
-        })
-        .cloned()
-        .collect();
+    let new = indexed.skipped_since(&report);
     report_skipped(
         &IngestReport {
             skipped: new,

@@ -19,6 +19,11 @@ struct Session {
 
 impl Session {
     fn open(s: &Scratch, args: &[&str]) -> Session {
+        Session::open_with(s, args, &[])
+    }
+
+    /// `onset open ARGS…` with extra environment.
+    fn open_with(s: &Scratch, args: &[&str], env: &[(&str, &std::path::Path)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -32,6 +37,9 @@ impl Session {
         cmd.args(args);
         cmd.env("ONSET_INDEX", s.index());
         cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.cwd(s.dir.path());
         let child = pty.slave.spawn_command(cmd).expect("spawn onset open");
         drop(pty.slave);
@@ -175,5 +183,59 @@ fn a_hostile_log_line_never_drives_the_terminal() {
     assert!(
         !contains(&raw, b"\x1b]52;"),
         "the clipboard sequence reached the terminal"
+    );
+}
+
+#[test]
+fn open_path_into_a_new_index_shows_the_whole_story_before_the_index_is_built() {
+    let s = Scratch::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+    let trace = s.path("trace.txt");
+    // Small commits: an analysis of each commit would be of part of the logs.
+    let mut ui = Session::open_with(
+        &s,
+        &[
+            "--threads",
+            "1",
+            "--commit-bytes",
+            "300000",
+            sample.to_str().unwrap(),
+        ],
+        &[("ONSET_TUI_TRACE", &trace)],
+    );
+    ui.wait_for("FIRST DIVERGENCE");
+    ui.wait_for("ingest done");
+    // The log view shows what the index holds.
+    ui.keys("\t");
+    ui.wait_for("GET /api/orders");
+    assert_eq!(ui.quit().0, 0);
+    let indexed: u64 = s
+        .onset(&["sources", "--json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|source| source["events"].as_u64().unwrap())
+        .sum();
+    let text = std::fs::read_to_string(&trace).unwrap();
+    // `analysis-ready MS ms N events`, one line per analysis drawn.
+    let drawn: Vec<u64> = text
+        .lines()
+        .filter(|l| l.starts_with("analysis-ready"))
+        .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
+        .collect();
+    assert!(!drawn.is_empty(), "no analysis drawn:\n{text}");
+    // The first was drawn before the ingest ended.
+    let first_drawn = text.find("analysis-ready").unwrap();
+    let ingest_done = text
+        .find("frame IngestDone")
+        .unwrap_or_else(|| panic!("the end of the ingest was not drawn:\n{text}"));
+    assert!(
+        first_drawn < ingest_done,
+        "the story waited for the index:\n{text}"
+    );
+    assert!(
+        drawn.iter().all(|&n| n == indexed),
+        "an analysis of part of the logs was drawn ({drawn:?} of {indexed} events):\n{text}"
     );
 }

@@ -106,6 +106,21 @@ impl IngestReport {
     pub fn has_errors(&self) -> bool {
         self.skipped.iter().any(|s| s.error)
     }
+
+    /// What this run skipped that `earlier` (a preview of the same logs)
+    /// did not already report: a reason is said once.
+    pub fn skipped_since(&self, earlier: &IngestReport) -> Vec<Skipped> {
+        self.skipped
+            .iter()
+            .filter(|s| {
+                !earlier
+                    .skipped
+                    .iter()
+                    .any(|r| (&r.path, &r.reason) == (&s.path, &s.reason))
+            })
+            .cloned()
+            .collect()
+    }
 }
 
 /// The registry with the user formats of `dir` (every `*.toml` in it) added;

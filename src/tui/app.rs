@@ -143,7 +143,8 @@ impl Action {
             Action::Found(..) => "Found",
             Action::Traced(..) => "Traced",
             Action::Analysed(_) => "Analysed",
-            Action::Ingest(..) => "Ingest",
+            Action::Ingest(_, false) => "Ingest",
+            Action::Ingest(_, true) => "IngestDone",
             Action::Message(_) => "Message",
         }
     }

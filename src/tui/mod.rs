@@ -34,7 +34,8 @@ use tokio::sync::mpsc;
 use self::app::{Action, App};
 use crate::incident::annotations;
 use crate::index::Store;
-use crate::ingest::IngestOptions;
+use crate::ingest::discover::Skipped;
+use crate::ingest::{IngestOptions, IngestReport};
 
 /// What `onset open` was asked.
 #[derive(Debug, Clone)]
@@ -132,6 +133,16 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Says in the status line each path the ingest could not read.
+fn say_skipped(tx: &mpsc::UnboundedSender<Action>, skipped: &[Skipped]) {
+    for s in skipped.iter().filter(|s| s.error) {
+        let _ = tx.send(Action::Message(format!(
+            "not read: {}: {}",
+            s.path, s.reason
+        )));
+    }
+}
+
 async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCode> {
     let store = if opts.ingest.is_some() {
         Store::open_or_create(&opts.index)?
@@ -149,21 +160,29 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
             .name("onset-tui-worker".into())
             .spawn(move || worker::serve(browser, requests_rx, tx))?;
     }
-    // Ingest, then analyse; or analyse at once.
+    // Into a new index: the answer from a preview first (the whole story
+    // at the speed of the parse), then the ingest fills the log view as its
+    // commits land. Into an index that holds logs already (or when the
+    // preview cannot answer): ingest, then analyse. Without paths: analyse
+    // at once.
     let ingest_done = Arc::new(AtomicBool::new(opts.ingest.is_none()));
+    // Set once the whole story is shown: the analyses of the commits
+    // (of part of the logs) are then not shown.
+    let answered = Arc::new(AtomicBool::new(false));
     // While the ingest runs, each commit's signals give the lanes and the
     // story of what is indexed so far (an analysis of millions of events
     // takes a fraction of a second), refined at the next commit.
     if opts.ingest.is_some() {
         let tx = replies_tx.clone();
         let done = ingest_done.clone();
+        let answered = answered.clone();
         let analysis = opts.analysis;
         let dir = index_dir.clone();
         std::thread::Builder::new()
             .name("onset-tui-interim".into())
             .spawn(move || {
                 let mut seen = None;
-                while !done.load(Ordering::SeqCst) {
+                while !done.load(Ordering::SeqCst) && !answered.load(Ordering::SeqCst) {
                     std::thread::sleep(INTERIM_ANALYSIS_EVERY);
                     let Ok(store) = Store::open(&dir) else {
                         continue;
@@ -173,8 +192,12 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
                         continue;
                     }
                     seen = commit;
+                    if answered.load(Ordering::SeqCst) {
+                        break;
+                    }
                     if let Ok(incident) = crate::analyze::incident(&store, &analysis) {
                         if !done.load(Ordering::SeqCst)
+                            && !answered.load(Ordering::SeqCst)
                             && tx.send(Action::Analysed(Box::new(incident))).is_err()
                         {
                             break;
@@ -193,14 +216,24 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
             .name("onset-tui-analysis".into())
             .spawn(move || {
                 if let Some(ingest) = ingest {
+                    let said = match crate::analyze::answer_before_index(&ingest, &analysis) {
+                        Ok(Some((report, incident))) => {
+                            say_skipped(&tx, &report.skipped);
+                            // Before it is shown: no commit exists yet, so no
+                            // analysis of part of the logs can follow it.
+                            answered.store(true, Ordering::SeqCst);
+                            let _ = tx.send(Action::Analysed(Box::new(incident)));
+                            report
+                        }
+                        Ok(None) => IngestReport::default(),
+                        Err(e) => {
+                            let _ = tx.send(Action::Message(format!("preview failed: {e:#}")));
+                            IngestReport::default()
+                        }
+                    };
                     match crate::ingest::ingest(&ingest) {
                         Ok(report) => {
-                            for s in report.skipped.iter().filter(|s| s.error) {
-                                let _ = tx.send(Action::Message(format!(
-                                    "not read: {}: {}",
-                                    s.path, s.reason
-                                )));
-                            }
+                            say_skipped(&tx, &report.skipped_since(&said));
                         }
                         Err(e) => {
                             let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
@@ -297,9 +330,10 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
         };
         if let Some(a) = action {
             if tracing {
-                if matches!(a, Action::Analysed(_)) {
+                if let Action::Analysed(incident) = &a {
+                    let events: u64 = incident.sources.iter().map(|s| s.events).sum();
                     trace.lines.push(format!(
-                        "analysis-ready {:.1} ms",
+                        "analysis-ready {:.1} ms {events} events",
                         launched.elapsed().as_secs_f64() * 1e3
                     ));
                 }

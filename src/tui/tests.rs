@@ -407,6 +407,22 @@ fn an_empty_log_is_asked_again_when_an_ingest_commits_more_events() {
     );
 }
 
+/// Before the first analysis and the first commit (`onset open PATH` into a
+/// new index while the preview reads the logs), the screen says what is
+/// coming and shows no made-up time.
+#[test]
+fn before_the_analysis_and_the_first_commit_the_screen_says_what_comes() {
+    let mut a = App::new(None, (100, 24));
+    a.ingesting = Some(0);
+    let story = screen(&a);
+    assert!(story.contains("reading the logs"), "{story}");
+    assert!(!story.contains("1970"), "{story}");
+    a.update(Action::ToggleMode);
+    let log = screen(&a);
+    assert!(log.contains("the index is being built"), "{log}");
+    assert!(!log.contains("1970") && !log.contains("log 1/0"), "{log}");
+}
+
 /// While `onset open PATH` ingests, each commit's analysis replaces the
 /// last: a window the user has not narrowed follows the growing span, a
 /// zoomed one stays where the user put it.

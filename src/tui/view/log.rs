@@ -65,7 +65,9 @@ fn highlighted(text: String, words: &[String]) -> Vec<Span<'static>> {
 
 /// Draws the log.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let title = if app.log.is_empty() {
+    let title = if app.log.is_empty() && app.ingesting == Some(0) {
+        " log — the index is being built: rows come with its first commit (Tab: story) ".to_string()
+    } else if app.log.is_empty() {
         " log — loading… (Tab: story) ".to_string()
     } else {
         " log — all sources, one time axis (Tab: story) ".to_string()

@@ -171,9 +171,14 @@ fn status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
         Some(Prompt::Comment(m, s)) => format!("{} — comment: {s}▏", m.label()),
         None => {
-            let mut parts = vec![time(app, app.cursor, true)];
+            let mut parts = Vec::new();
+            // The time axis is the analysis': before it, no time to show.
+            if app.incident.is_some() || !app.log.is_empty() {
+                parts.push(time(app, app.cursor, true));
+            }
             parts.push(match app.mode {
                 Mode::Story => "story".into(),
+                Mode::Log if app.log.is_empty() => "log".into(),
                 Mode::Log => format!("log {}/{}", app.log_sel + 1, app.log.len()),
             });
             if let Some(s) = &app.filter.source {

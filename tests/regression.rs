@@ -1352,3 +1352,42 @@ fn mysql8_slow_log_lost_the_first_time_fraction_and_counted_one_record_too_many(
         ]
     );
 }
+
+#[test]
+/// `onset open PATH`: an ingest that failed after the preview had answered
+/// was said as "ingest done" (its error overwritten), and the analysis of
+/// the unfinished index replaced the whole story.
+fn a_failed_ingest_behind_open_was_said_done_and_its_partial_story_replaced_the_whole() {
+    let events = |s: &Scratch| -> u64 {
+        s.onset(&["sources", "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|source| source["events"].as_u64().unwrap())
+            .sum()
+    };
+    let whole = events(&crate::tui::sample_index());
+    let s = Scratch::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+    let trace = s.path("trace.txt");
+    // Every index write past 300 kB fails, as on a full disk: the ingest
+    // stops after the preview has answered.
+    let ui = crate::tui::Session::open_with(
+        &s,
+        &[sample.to_str().unwrap()],
+        &[
+            ("ONSET_TUI_TRACE", trace.as_os_str()),
+            ("ONSET_TEST_WRITE_LIMIT", std::ffi::OsStr::new("300000")),
+        ],
+    );
+    ui.wait_for("FIRST DIVERGENCE");
+    ui.wait_for("ingest failed");
+    assert_eq!(ui.quit().0, 0);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let drawn = crate::tui::analyses_drawn(&text);
+    assert!(
+        !drawn.is_empty() && drawn.iter().all(|&n| n == whole),
+        "the story of the unfinished index was drawn over the whole one ({drawn:?} of {whole} events):\n{text}"
+    );
+}

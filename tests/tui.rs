@@ -10,7 +10,7 @@ use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use crate::util::Scratch;
 
 /// `onset open` running in a 120×40 pseudo-terminal.
-struct Session {
+pub(crate) struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
@@ -23,7 +23,11 @@ impl Session {
     }
 
     /// `onset open ARGS…` with extra environment.
-    fn open_with(s: &Scratch, args: &[&str], env: &[(&str, &std::path::Path)]) -> Session {
+    pub(crate) fn open_with(
+        s: &Scratch,
+        args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -72,7 +76,7 @@ impl Session {
     }
 
     /// Waits until the screen shows `want`; fails with the screen if not.
-    fn wait_for(&self, want: &str) {
+    pub(crate) fn wait_for(&self, want: &str) {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(60) {
             if self.text().contains(want) {
@@ -92,7 +96,7 @@ impl Session {
     }
 
     /// Sends `q` and waits for the process to end; returns its exit code.
-    fn quit(mut self) -> (u32, Vec<u8>, bool) {
+    pub(crate) fn quit(mut self) -> (u32, Vec<u8>, bool) {
         self.keys("q");
         let start = Instant::now();
         loop {
@@ -111,7 +115,7 @@ impl Session {
     }
 }
 
-fn sample_index() -> Scratch {
+pub(crate) fn sample_index() -> Scratch {
     let s = Scratch::new();
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
     s.onset(&["ingest", sample.to_str().unwrap()]).ok();
@@ -201,7 +205,7 @@ fn open_path_into_a_new_index_shows_the_whole_story_before_the_index_is_built() 
             "300000",
             sample.to_str().unwrap(),
         ],
-        &[("ONSET_TUI_TRACE", &trace)],
+        &[("ONSET_TUI_TRACE", trace.as_os_str())],
     );
     ui.wait_for("FIRST DIVERGENCE");
     ui.wait_for("ingest done");
@@ -218,12 +222,7 @@ fn open_path_into_a_new_index_shows_the_whole_story_before_the_index_is_built() 
         .map(|source| source["events"].as_u64().unwrap())
         .sum();
     let text = std::fs::read_to_string(&trace).unwrap();
-    // `analysis-ready MS ms N events`, one line per analysis drawn.
-    let drawn: Vec<u64> = text
-        .lines()
-        .filter(|l| l.starts_with("analysis-ready"))
-        .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
-        .collect();
+    let drawn = analyses_drawn(&text);
     assert!(!drawn.is_empty(), "no analysis drawn:\n{text}");
     // The first was drawn before the ingest ended.
     let first_drawn = text.find("analysis-ready").unwrap();
@@ -238,4 +237,14 @@ fn open_path_into_a_new_index_shows_the_whole_story_before_the_index_is_built() 
         drawn.iter().all(|&n| n == indexed),
         "an analysis of part of the logs was drawn ({drawn:?} of {indexed} events):\n{text}"
     );
+}
+
+/// The events each analysis drawn covered, from the frame trace's
+/// `analysis-ready MS ms N events` lines.
+pub(crate) fn analyses_drawn(trace: &str) -> Vec<u64> {
+    trace
+        .lines()
+        .filter(|l| l.starts_with("analysis-ready"))
+        .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
+        .collect()
 }

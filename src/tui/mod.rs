@@ -231,20 +231,28 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
                             IngestReport::default()
                         }
                     };
-                    match crate::ingest::ingest(&ingest) {
-                        Ok(report) => {
-                            say_skipped(&tx, &report.skipped_since(&said));
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
-                        }
-                    }
+                    let ingested = crate::ingest::ingest(&ingest);
                     done.store(true, Ordering::SeqCst);
                     let events = Store::open(&dir)
                         .and_then(|s| s.manifest())
                         .map(|m| m.events())
                         .unwrap_or(0);
                     let _ = tx.send(Action::Ingest(events, true));
+                    // Said after the end of the ingest, so that its "ingest
+                    // done" does not hide them.
+                    let mut skipped = said.skipped.clone();
+                    if let Ok(report) = &ingested {
+                        skipped.extend(report.skipped_since(&said));
+                    }
+                    say_skipped(&tx, &skipped);
+                    if let Err(e) = &ingested {
+                        let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
+                    }
+                    // The preview's whole answer stands over an index the
+                    // ingest could not finish.
+                    if ingested.is_err() && answered.load(Ordering::SeqCst) {
+                        return;
+                    }
                 }
                 let answer = Store::open(&dir)
                     .and_then(|store| crate::analyze::incident(&store, &analysis))

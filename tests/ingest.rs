@@ -415,6 +415,70 @@ fn an_ingest_killed_mid_way_resumes_without_duplicates_or_losses() {
     assert_eq!(analysis(&s), analysis(&whole));
 }
 
+/// Killed again and again at moments spread over an ingest — before the
+/// index exists, while it is created, while parsing, while committing —
+/// each run goes on from the last commit: the index opens (once it exists)
+/// with the signals of exactly what it holds, and the last run ends with
+/// the index and the analysis of an ingest never interrupted.
+#[test]
+fn an_ingest_killed_at_any_moment_again_and_again_ends_as_one_never_killed() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("logs")).unwrap();
+    let lines = 60_000;
+    write_access_log(&s.path("logs/big.log"), lines);
+    let logs = s.path("logs");
+    let mut held = Vec::new();
+    for delay in [0, 5, 20, 50, 100, 200, 350, 500, 800, 1200] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_onset"))
+            .args(["ingest", "--threads", "1", "--commit-bytes", "400000"])
+            .arg(&logs)
+            .env("ONSET_INDEX", s.index())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // An index that exists opens; what it holds, its signals hold.
+        if s.index().join("meta.json").exists() {
+            let events = onset::index::Store::open(&s.index())
+                .and_then(|store| store.manifest())
+                .map(|m| m.events())
+                .unwrap_or_else(|e| {
+                    panic!("killed after {delay} ms: the index does not open: {e:#}")
+                });
+            if events > 0 {
+                signals_agree_with_the_index(&s.index());
+            }
+            held.push(events);
+        }
+    }
+    // Some of the kills came while the file was part-way in.
+    assert!(
+        held.iter().any(|&n| n > 0 && n < lines as u64),
+        "no kill left a partial index: {held:?}"
+    );
+    s.onset(&["ingest", logs.to_str().unwrap()]).ok();
+    let done = s.onset(&["sources", "--json"]).json();
+    assert_eq!(source(&done, "big")["events"], lines as u64);
+    for probe in [0usize, 1, lines / 3, lines / 2, lines - 1] {
+        let hits = s
+            .onset(&["search", "--json", &format!("request_id:{probe:032x}")])
+            .json_lines();
+        assert_eq!(hits.len(), 1, "request {probe} is indexed exactly once");
+    }
+    signals_agree_with_the_index(&s.index());
+    let whole = Scratch::new();
+    whole.onset(&["ingest", logs.to_str().unwrap()]).ok();
+    let analysis = |s: &Scratch| {
+        let mut a = s.onset(&["analyze", "--json"]).json();
+        a.as_object_mut().unwrap().remove("index");
+        a
+    };
+    assert_eq!(analysis(&s), analysis(&whole));
+}
+
 /// The fine signals the manifest names are whole and are exactly what the
 /// index's columns give.
 fn signals_agree_with_the_index(index: &std::path::Path) {

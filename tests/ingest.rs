@@ -387,32 +387,37 @@ fn an_ingest_killed_mid_way_resumes_without_duplicates_or_losses() {
     signals_agree_with_the_index(&s.index());
     // The next run completes it: every line exactly once.
     s.onset(&["ingest", s.path("logs").to_str().unwrap()]).ok();
-    let done = s.onset(&["sources", "--json"]).json();
-    assert_eq!(source(&done, "big")["events"], lines as u64);
     let total = s.onset(&["search", "--limit", "1", "source:big"]).ok();
     assert!(
         total.contains(&format!("of {} matching", crate_thousands(lines as u64))),
         "{total}"
     );
-    for probe in [0usize, 1, lines / 2, lines - 1] {
+    ends_as_one_never_killed(&s, lines);
+}
+
+/// After the run that completes an interrupted ingest of `logs/big.log`
+/// (`lines` access lines): every line is in the index exactly once, the
+/// signals are the index's, and the analysis is that of an ingest never
+/// interrupted.
+fn ends_as_one_never_killed(s: &Scratch, lines: usize) {
+    let logs = s.path("logs");
+    let done = s.onset(&["sources", "--json"]).json();
+    assert_eq!(source(&done, "big")["events"], lines as u64);
+    for probe in [0usize, 1, lines / 3, lines / 2, lines - 1] {
         let hits = s
             .onset(&["search", "--json", &format!("request_id:{probe:032x}")])
             .json_lines();
         assert_eq!(hits.len(), 1, "request {probe} is indexed exactly once");
     }
-    // The signals too: those of the resumed ingest are the index's, and the
-    // analysis is that of an ingest never interrupted.
     signals_agree_with_the_index(&s.index());
     let whole = Scratch::new();
-    whole
-        .onset(&["ingest", s.path("logs").to_str().unwrap()])
-        .ok();
+    whole.onset(&["ingest", logs.to_str().unwrap()]).ok();
     let analysis = |s: &Scratch| {
         let mut a = s.onset(&["analyze", "--json"]).json();
         a.as_object_mut().unwrap().remove("index");
         a
     };
-    assert_eq!(analysis(&s), analysis(&whole));
+    assert_eq!(analysis(s), analysis(&whole));
 }
 
 /// Killed again and again at moments spread over an ingest — before the
@@ -460,23 +465,7 @@ fn an_ingest_killed_at_any_moment_again_and_again_ends_as_one_never_killed() {
         "no kill left a partial index: {held:?}"
     );
     s.onset(&["ingest", logs.to_str().unwrap()]).ok();
-    let done = s.onset(&["sources", "--json"]).json();
-    assert_eq!(source(&done, "big")["events"], lines as u64);
-    for probe in [0usize, 1, lines / 3, lines / 2, lines - 1] {
-        let hits = s
-            .onset(&["search", "--json", &format!("request_id:{probe:032x}")])
-            .json_lines();
-        assert_eq!(hits.len(), 1, "request {probe} is indexed exactly once");
-    }
-    signals_agree_with_the_index(&s.index());
-    let whole = Scratch::new();
-    whole.onset(&["ingest", logs.to_str().unwrap()]).ok();
-    let analysis = |s: &Scratch| {
-        let mut a = s.onset(&["analyze", "--json"]).json();
-        a.as_object_mut().unwrap().remove("index");
-        a
-    };
-    assert_eq!(analysis(&s), analysis(&whole));
+    ends_as_one_never_killed(&s, lines);
 }
 
 /// The fine signals the manifest names are whole and are exactly what the

@@ -1391,3 +1391,68 @@ fn a_failed_ingest_behind_open_was_said_done_and_its_partial_story_replaced_the_
         "the story of the unfinished index was drawn over the whole one ({drawn:?} of {whole} events):\n{text}"
     );
 }
+
+/// A panic while parsing a chunk (a bug in a format) killed that parser
+/// thread; the writer waited for its chunk forever. Now the file ends
+/// before that chunk with an error naming it, what came before is kept, and
+/// the other files are read.
+#[test]
+fn a_panic_in_a_format_hung_the_ingest_instead_of_ending_that_file_with_an_error() {
+    let s = Scratch::new();
+    let logs = s.path("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let lines = 20_000;
+    for name in ["a", "b"] {
+        let text = access_lines(lines, name, |i| format!("198.51.100.{}", i % 250));
+        std::fs::write(logs.join(format!("{name}.log")), text).unwrap();
+    }
+    let run = onset_within(
+        &s,
+        &["ingest", arg(&logs)],
+        &[("ONSET_TEST_PANIC_IN", "a.log:1")],
+        Duration::from_secs(120),
+    );
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("a.log") && run.stderr().contains("internal error while parsing"),
+        "{}",
+        run.stderr()
+    );
+    let kept = events(&s, "a");
+    assert!(kept > 0 && kept < lines as u64, "a.log: {kept} events");
+    assert_eq!(events(&s, "b"), lines as u64);
+    // Once the bug is gone, the next run reads the rest: every line once.
+    s.onset(&["ingest", arg(&logs)]).ok();
+    assert_eq!(events(&s, "a"), lines as u64);
+    for i in [0, lines / 2, lines - 1] {
+        let hits = s
+            .onset(&["search", "--json", &format!("request_id:a{i:08}")])
+            .json_lines();
+        assert_eq!(hits.len(), 1, "a.log request {i}");
+    }
+}
+
+/// `onset open PATH`: a panic off the UI thread (a parser's) was printed
+/// over the screen by the panic hook, which also left the alternate screen
+/// while the UI went on. Now it is said in the status line.
+#[test]
+fn a_panic_off_the_ui_thread_garbled_the_screen_instead_of_being_said() {
+    let s = Scratch::new();
+    let logs = s.path("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let text = access_lines(20_000, "a", |i| format!("198.51.100.{}", i % 250));
+    std::fs::write(logs.join("a.log"), text).unwrap();
+    let ui = crate::tui::Session::open_with(
+        &s,
+        &[arg(&logs)],
+        &[("ONSET_TEST_PANIC_IN", std::ffi::OsStr::new("a.log:1"))],
+    );
+    ui.wait_for("internal error while parsing");
+    let (code, raw, alternate) = ui.quit();
+    assert_eq!(code, 0);
+    assert!(!alternate, "still on the alternate screen after quitting");
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("panicked at"),
+        "the panic was printed over the screen"
+    );
+}

@@ -477,6 +477,17 @@ fn ingest_source(
                 error: true,
             });
         }
+        if let Some(panic) = read.panicked {
+            skipped.push(Skipped {
+                path: path.clone(),
+                reason: format!(
+                    "internal error while parsing after byte {} (events before it were kept; \
+                     please report it): {panic}",
+                    run.manifest.files[entry].offset
+                ),
+                error: true,
+            });
+        }
         report.files.push(FileReport {
             path,
             source: plan.name.clone(),

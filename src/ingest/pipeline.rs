@@ -90,12 +90,19 @@ struct Job {
     seq: u64,
     chunk: Chunk,
     ctx: FileContext,
-    reply: Sender<Parsed>,
+    reply: Sender<Reply>,
+}
+
+/// A worker's answer: chunk `seq` parsed, or what the panic of its parse
+/// said (a bug in a format: the chunks before it are kept, the rest of the
+/// file is left for a later run, and the run goes on with the next file).
+struct Reply {
+    seq: u64,
+    parsed: Result<Parsed, String>,
 }
 
 /// A parsed chunk.
 pub(crate) struct Parsed {
-    seq: u64,
     /// Documents without their time fields (none for a preview).
     pub(crate) docs: Vec<TantivyDocument>,
     /// Each record's time (µs) and flags, `None` when the record had none.
@@ -136,10 +143,16 @@ impl Workers {
                 let fields = fields.clone();
                 std::thread::spawn(move || {
                     for job in rx {
-                        let parsed = parse_chunk(&fields, documents, job.seq, &job.chunk, &job.ctx);
+                        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            parse_chunk(&fields, documents, job.seq, &job.chunk, &job.ctx)
+                        }))
+                        .map_err(|panic| panic_text(panic.as_ref()));
                         // Nobody waits for it when that file's read failed:
                         // the pool goes on for the next one.
-                        let _ = job.reply.send(parsed);
+                        let _ = job.reply.send(Reply {
+                            seq: job.seq,
+                            parsed,
+                        });
                     }
                 })
             })
@@ -164,6 +177,29 @@ impl Drop for Workers {
     }
 }
 
+/// What a panic said.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
+/// For the tests, `ONSET_TEST_PANIC_IN=SUFFIX:SEQ` makes the parse of chunk
+/// SEQ (from 0) of every file whose name ends with SUFFIX panic, as a bug
+/// in a format would.
+fn test_panic(file: &str, seq: u64) -> bool {
+    static SPEC: std::sync::OnceLock<Option<(String, u64)>> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| {
+        let spec = std::env::var("ONSET_TEST_PANIC_IN").ok()?;
+        let (suffix, seq) = spec.rsplit_once(':')?;
+        Some((suffix.to_string(), seq.parse().ok()?))
+    })
+    .as_ref()
+    .is_some_and(|(suffix, at)| *at == seq && file.ends_with(suffix.as_str()))
+}
+
 pub(crate) fn parse_chunk(
     fields: &Fields,
     documents: bool,
@@ -171,6 +207,9 @@ pub(crate) fn parse_chunk(
     chunk: &Chunk,
     ctx: &FileContext,
 ) -> Parsed {
+    if test_panic(&ctx.file, seq) {
+        panic!("a test panic (ONSET_TEST_PANIC_IN)");
+    }
     let format = ctx.format.as_ref();
     let mut framer = Framer::for_chunk(chunk, format);
     // Sized for records of about 128 bytes: most chunks then fill them
@@ -248,7 +287,6 @@ pub(crate) fn parse_chunk(
         (tail.len(), fingerprint(tail))
     });
     Parsed {
-        seq,
         docs,
         times,
         rows,
@@ -328,6 +366,9 @@ impl Growth {
 pub struct FileRead {
     /// The read error that ended the stream early, if any.
     pub error: Option<std::io::Error>,
+    /// What the panic of a chunk's parse said, if one did (a bug): the
+    /// file was read up to that chunk.
+    pub panicked: Option<String>,
     /// The last record was held back: the file is still being written.
     pub held: bool,
     /// NUL bytes skipped in this read.
@@ -533,7 +574,7 @@ impl<'a> Run<'a> {
         let disk_counter = input.read_bytes.clone();
         let progress = self.progress.clone();
         let base_progress = progress.load(Ordering::Relaxed);
-        let (reply_tx, reply_rx) = bounded::<Parsed>(MAX_CHUNKS_IN_FLIGHT);
+        let (reply_tx, reply_rx) = bounded::<Reply>(MAX_CHUNKS_IN_FLIGHT);
         // One ticket per chunk in flight: the reader takes one before it
         // sends a chunk, the writer gives it back once the chunk is indexed.
         let (ticket_tx, ticket_rx) = bounded::<()>(MAX_CHUNKS_IN_FLIGHT);
@@ -551,6 +592,7 @@ impl<'a> Run<'a> {
             .unwrap_or(0);
         let error_slot = input.error.clone();
         let mut nul_bytes = 0u64;
+        let mut panicked = None;
         if let (Some(map), Some(path)) = (&mut self.map, path) {
             map.files.insert(
                 entry,
@@ -616,13 +658,22 @@ impl<'a> Run<'a> {
 
             // The writer: chunks back in file order, into the index.
             let written = (|| -> Result<()> {
-                let mut pending: BTreeMap<u64, Parsed> = BTreeMap::new();
+                let mut pending: BTreeMap<u64, Result<Parsed, String>> = BTreeMap::new();
                 let mut next = 0u64;
-                for parsed in reply_rx.iter() {
-                    pending.insert(parsed.seq, parsed);
+                for reply in reply_rx.iter() {
+                    pending.insert(reply.seq, reply.parsed);
                     debug_assert!(pending.len() <= MAX_CHUNKS_IN_FLIGHT);
                     while let Some(p) = pending.remove(&next) {
                         next += 1;
+                        // The file stops before the chunk whose parse
+                        // panicked; the reader stops below.
+                        let p = match p {
+                            Ok(p) => p,
+                            Err(panic) => {
+                                panicked = Some(panic);
+                                return Ok(());
+                            }
+                        };
                         nul_bytes += p.nul_bytes;
                         self.add_parsed(p, entry, &ctx, &mut last_ts, fallback_ts)
                             .map_err(|e| self.said(e))?;
@@ -656,9 +707,10 @@ impl<'a> Run<'a> {
         );
         let error = input_error(&input.error);
         let file = &mut self.manifest.files[entry];
-        file.complete = error.is_none() && !held;
+        file.complete = error.is_none() && panicked.is_none() && !held;
         Ok(FileRead {
             error,
+            panicked,
             held,
             nul_bytes,
         })

@@ -133,6 +133,62 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// `onset open`'s analysis thread: into a new index, the preview's whole
+/// answer, then the ingest; else the ingest (if any), then the analysis.
+fn analyse(
+    ingest: Option<IngestOptions>,
+    analysis: crate::analyze::Options,
+    dir: std::path::PathBuf,
+    tx: mpsc::UnboundedSender<Action>,
+    done: Arc<AtomicBool>,
+    answered: Arc<AtomicBool>,
+) {
+    if let Some(ingest) = ingest {
+        let said = match crate::analyze::answer_before_index(&ingest, &analysis) {
+            Ok(Some((report, incident))) => {
+                say_skipped(&tx, &report.skipped);
+                // Before it is shown: no commit exists yet, so no analysis
+                // of part of the logs can follow it.
+                answered.store(true, Ordering::SeqCst);
+                let _ = tx.send(Action::Analysed(Box::new(incident)));
+                report
+            }
+            Ok(None) => IngestReport::default(),
+            Err(e) => {
+                let _ = tx.send(Action::Message(format!("preview failed: {e:#}")));
+                IngestReport::default()
+            }
+        };
+        let ingested = crate::ingest::ingest(&ingest);
+        done.store(true, Ordering::SeqCst);
+        let events = Store::open(&dir)
+            .and_then(|s| s.manifest())
+            .map(|m| m.events())
+            .unwrap_or(0);
+        let _ = tx.send(Action::Ingest(events, true));
+        // Said after the end of the ingest, so that its "ingest done"
+        // does not hide them.
+        let mut skipped = said.skipped.clone();
+        if let Ok(report) = &ingested {
+            skipped.extend(report.skipped_since(&said));
+        }
+        say_skipped(&tx, &skipped);
+        if let Err(e) = &ingested {
+            let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
+        }
+        // The preview's whole answer stands over an index the ingest could
+        // not finish.
+        if ingested.is_err() && answered.load(Ordering::SeqCst) {
+            return;
+        }
+    }
+    let answer = Store::open(&dir)
+        .and_then(|store| crate::analyze::incident(&store, &analysis))
+        .map(|i| Action::Analysed(Box::new(i)))
+        .unwrap_or_else(|e| Action::Message(format!("analysis failed: {e:#}")));
+    let _ = tx.send(answer);
+}
+
 /// Says in the status line each path the ingest could not read.
 fn say_skipped(tx: &mpsc::UnboundedSender<Action>, skipped: &[Skipped]) {
     for s in skipped.iter().filter(|s| s.error) {
@@ -215,57 +271,34 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
         std::thread::Builder::new()
             .name("onset-tui-analysis".into())
             .spawn(move || {
-                if let Some(ingest) = ingest {
-                    let said = match crate::analyze::answer_before_index(&ingest, &analysis) {
-                        Ok(Some((report, incident))) => {
-                            say_skipped(&tx, &report.skipped);
-                            // Before it is shown: no commit exists yet, so no
-                            // analysis of part of the logs can follow it.
-                            answered.store(true, Ordering::SeqCst);
-                            let _ = tx.send(Action::Analysed(Box::new(incident)));
-                            report
-                        }
-                        Ok(None) => IngestReport::default(),
-                        Err(e) => {
-                            let _ = tx.send(Action::Message(format!("preview failed: {e:#}")));
-                            IngestReport::default()
-                        }
-                    };
-                    let ingested = crate::ingest::ingest(&ingest);
-                    done.store(true, Ordering::SeqCst);
-                    let events = Store::open(&dir)
-                        .and_then(|s| s.manifest())
-                        .map(|m| m.events())
-                        .unwrap_or(0);
-                    let _ = tx.send(Action::Ingest(events, true));
-                    // Said after the end of the ingest, so that its "ingest
-                    // done" does not hide them.
-                    let mut skipped = said.skipped.clone();
-                    if let Ok(report) = &ingested {
-                        skipped.extend(report.skipped_since(&said));
-                    }
-                    say_skipped(&tx, &skipped);
-                    if let Err(e) = &ingested {
-                        let _ = tx.send(Action::Message(format!("ingest failed: {e:#}")));
-                    }
-                    // The preview's whole answer stands over an index the
-                    // ingest could not finish.
-                    if ingested.is_err() && answered.load(Ordering::SeqCst) {
-                        return;
-                    }
+                let said = tx.clone();
+                let ended = done.clone();
+                let run = std::panic::AssertUnwindSafe(move || {
+                    analyse(ingest, analysis, dir, tx, done, answered);
+                });
+                // A panic (a bug) is said in the status line; the UI stops
+                // waiting for the ingest.
+                if let Err(panic) = std::panic::catch_unwind(run) {
+                    ended.store(true, Ordering::SeqCst);
+                    let _ = said.send(Action::Ingest(0, true));
+                    let _ = said.send(Action::Message(format!(
+                        "internal error (please report it): {}",
+                        crate::ingest::pipeline::panic_text(panic.as_ref())
+                    )));
                 }
-                let answer = Store::open(&dir)
-                    .and_then(|store| crate::analyze::incident(&store, &analysis))
-                    .map(|i| Action::Analysed(Box::new(i)))
-                    .unwrap_or_else(|e| Action::Message(format!("analysis failed: {e:#}")));
-                let _ = tx.send(answer);
             })?;
     }
 
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        default_hook(info);
+        // On the UI thread a panic ends the program: the terminal is
+        // restored first, so that its message can be read. Elsewhere (a
+        // parser, the worker, the analysis) it is caught and said in the
+        // status line; printed, it would garble the screen.
+        if std::thread::current().name() == Some("main") {
+            restore_terminal();
+            default_hook(info);
+        }
     }));
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;

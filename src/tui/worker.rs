@@ -37,7 +37,15 @@ pub fn serve(mut browser: Browser, requests: Receiver<Request>, replies: Unbound
             if superseded {
                 continue;
             }
-            let answer = handle(&mut browser, r);
+            // A panic (a bug) is said in the status line; the worker goes on.
+            let answer =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&mut browser, r)))
+                    .unwrap_or_else(|panic| {
+                        Action::Message(format!(
+                            "internal error (please report it): {}",
+                            crate::ingest::pipeline::panic_text(panic.as_ref())
+                        ))
+                    });
             if replies.send(answer).is_err() {
                 return;
             }

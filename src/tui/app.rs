@@ -304,7 +304,12 @@ impl App {
         }
     }
 
-    /// The selected log event.
+    /// Whether a page of the log was asked for and has not come yet.
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The selected log event, if any.
     pub fn selected_event(&self) -> Option<&LogEvent> {
         self.log.get(self.log_sel)
     }

@@ -423,6 +423,30 @@ fn before_the_analysis_and_the_first_commit_the_screen_says_what_comes() {
     assert!(!log.contains("1970") && !log.contains("log 1/0"), "{log}");
 }
 
+/// An empty log says why: a page still coming, nothing passing the
+/// filters, or no events at all — not "loading…" for ever.
+#[test]
+fn an_empty_log_says_whether_it_is_loading_filtered_or_empty() {
+    let mut a = App::new(None, (100, 24));
+    let reqs = a.update(Action::ToggleMode);
+    assert!(!reqs.is_empty(), "the log asks for its first page");
+    assert!(screen(&a).contains("log — loading…"), "{}", screen(&a));
+    let generation = a.generation;
+    let empty = |generation| {
+        Action::Loaded(super::app::Loaded {
+            generation,
+            anchor: super::app::Anchor::At(0, None),
+            events: Vec::new(),
+        })
+    };
+    a.update(empty(generation));
+    let shown = screen(&a);
+    assert!(shown.contains("log — no events "), "{shown}");
+    a.filter.levels = vec!["error"];
+    let shown = screen(&a);
+    assert!(shown.contains("no events pass the filters"), "{shown}");
+}
+
 /// While `onset open PATH` ingests, each commit's analysis replaces the
 /// last: a window the user has not narrowed follows the growing span, a
 /// zoomed one stays where the user put it.

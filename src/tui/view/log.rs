@@ -67,8 +67,12 @@ fn highlighted(text: String, words: &[String]) -> Vec<Span<'static>> {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let title = if app.log.is_empty() && app.ingesting == Some(0) {
         " log — the index is being built: rows come with its first commit (Tab: story) ".to_string()
-    } else if app.log.is_empty() {
+    } else if app.log.is_empty() && app.loading() {
         " log — loading… (Tab: story) ".to_string()
+    } else if app.log.is_empty() && !app.filter.is_empty() {
+        " log — no events pass the filters (Tab: story) ".to_string()
+    } else if app.log.is_empty() {
+        " log — no events (Tab: story) ".to_string()
     } else {
         " log — all sources, one time axis (Tab: story) ".to_string()
     };

@@ -143,10 +143,9 @@ impl Workers {
                 let fields = fields.clone();
                 std::thread::spawn(move || {
                     for job in rx {
-                        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let parsed = caught(|| {
                             parse_chunk(&fields, documents, job.seq, &job.chunk, &job.ctx)
-                        }))
-                        .map_err(|panic| panic_text(panic.as_ref()));
+                        });
                         // Nobody waits for it when that file's read failed:
                         // the pool goes on for the next one.
                         let _ = job.reply.send(Reply {
@@ -177,13 +176,16 @@ impl Drop for Workers {
     }
 }
 
-/// What a panic said.
-pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_string())
+/// `f()`, or what it said if it panicked (a bug, caught so that a thread
+/// others wait for still answers).
+pub(crate) fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
 }
 
 /// For the tests, `ONSET_TEST_PANIC_IN=SUFFIX:SEQ` makes the parse of chunk

@@ -35,6 +35,7 @@ use self::app::{Action, App};
 use crate::incident::annotations;
 use crate::index::Store;
 use crate::ingest::discover::Skipped;
+use crate::ingest::pipeline::caught;
 use crate::ingest::{IngestOptions, IngestReport};
 
 /// What `onset open` was asked.
@@ -189,6 +190,11 @@ fn analyse(
     let _ = tx.send(answer);
 }
 
+/// The status line's words for a panic (a bug) caught off the UI thread.
+fn internal_error(panic: &str) -> String {
+    format!("internal error (please report it): {panic}")
+}
+
 /// Says in the status line each path the ingest could not read.
 fn say_skipped(tx: &mpsc::UnboundedSender<Action>, skipped: &[Skipped]) {
     for s in skipped.iter().filter(|s| s.error) {
@@ -237,25 +243,21 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
         std::thread::Builder::new()
             .name("onset-tui-interim".into())
             .spawn(move || {
+                // Until the ingest ends or the whole story is shown.
+                let wanted = || !done.load(Ordering::SeqCst) && !answered.load(Ordering::SeqCst);
                 let mut seen = None;
-                while !done.load(Ordering::SeqCst) && !answered.load(Ordering::SeqCst) {
+                while wanted() {
                     std::thread::sleep(INTERIM_ANALYSIS_EVERY);
                     let Ok(store) = Store::open(&dir) else {
                         continue;
                     };
                     let commit = store.index.load_metas().map(|m| m.opstamp).ok();
-                    if commit == seen || done.load(Ordering::SeqCst) {
+                    if commit == seen || !wanted() {
                         continue;
                     }
                     seen = commit;
-                    if answered.load(Ordering::SeqCst) {
-                        break;
-                    }
                     if let Ok(incident) = crate::analyze::incident(&store, &analysis) {
-                        if !done.load(Ordering::SeqCst)
-                            && !answered.load(Ordering::SeqCst)
-                            && tx.send(Action::Analysed(Box::new(incident))).is_err()
-                        {
+                        if wanted() && tx.send(Action::Analysed(Box::new(incident))).is_err() {
                             break;
                         }
                     }
@@ -273,18 +275,14 @@ async fn main_loop(opts: Options, launched: std::time::Instant) -> Result<ExitCo
             .spawn(move || {
                 let said = tx.clone();
                 let ended = done.clone();
-                let run = std::panic::AssertUnwindSafe(move || {
-                    analyse(ingest, analysis, dir, tx, done, answered);
-                });
                 // A panic (a bug) is said in the status line; the UI stops
                 // waiting for the ingest.
-                if let Err(panic) = std::panic::catch_unwind(run) {
+                if let Err(panic) =
+                    caught(move || analyse(ingest, analysis, dir, tx, done, answered))
+                {
                     ended.store(true, Ordering::SeqCst);
                     let _ = said.send(Action::Ingest(0, true));
-                    let _ = said.send(Action::Message(format!(
-                        "internal error (please report it): {}",
-                        crate::ingest::pipeline::panic_text(panic.as_ref())
-                    )));
+                    let _ = said.send(Action::Message(internal_error(&panic)));
                 }
             })?;
     }

@@ -38,14 +38,8 @@ pub fn serve(mut browser: Browser, requests: Receiver<Request>, replies: Unbound
                 continue;
             }
             // A panic (a bug) is said in the status line; the worker goes on.
-            let answer =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&mut browser, r)))
-                    .unwrap_or_else(|panic| {
-                        Action::Message(format!(
-                            "internal error (please report it): {}",
-                            crate::ingest::pipeline::panic_text(panic.as_ref())
-                        ))
-                    });
+            let answer = crate::ingest::pipeline::caught(|| handle(&mut browser, r))
+                .unwrap_or_else(|panic| Action::Message(super::internal_error(&panic)));
             if replies.send(answer).is_err() {
                 return;
             }
